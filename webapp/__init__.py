@@ -1,0 +1,40 @@
+"""The Flask web app: app factory, one blueprint per resource, security headers on every response."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from pantau.settings import Settings, load_settings
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from indices.catalogue import Catalogue
+    from indices.search_embedded import EmbeddedSearch
+
+    from . import i18n, pages
+
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    cat = Catalogue(settings)
+    app.extensions["pantau.catalogue"] = cat
+    app.extensions["pantau.search"] = EmbeddedSearch.for_catalogue(cat)
+    app.register_blueprint(pages.bp)
+    i18n.install(app)
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        return resp
+
+    @app.errorhandler(500)
+    def _error(_exc):  # never show a stack trace
+        return "Terjadi kesalahan di server. / Internal server error.", 500
+
+    return app

@@ -1,0 +1,106 @@
+"""Upserting crawled records and their downloaded files into the catalogue (one transaction each)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+
+from nlp import metadata as nlp_metadata
+from nlp import text as nlp_text
+
+from . import importer
+from .blobs import BlobStore
+from .catalogue import Catalogue
+from .models import Document, DocumentFile, Sighting, Source, SourceRun
+
+
+def known_file_for_url(cat: Catalogue, url: str) -> str | None:
+    """SHA-256 of the file last seen at ``url``, if any (so an unchanged URL is not re-fetched)."""
+    with cat.session() as s:
+        return s.scalar(select(Sighting.file_sha256)
+                        .where(Sighting.url == url, Sighting.file_sha256.is_not(None))
+                        .order_by(Sighting.last_seen.desc()).limit(1))
+
+
+def import_item(cat: Catalogue, item, fetched: list, source: Source, run: SourceRun) -> str:
+    """Store one crawled ``DocumentItem`` with its ``FetchedFile``s; returns the outcome
+    (new | updated | unchanged | failed). Failures are recorded, never raised."""
+    blobs = BlobStore(cat.settings.blob_dir)
+    stored: list[tuple[object, str]] = []  # (fetched, sha256)
+    for f in fetched:
+        if f.body:
+            sha, _ = blobs.put(f.body)
+            stored.append((f, sha))
+    with cat.session() as s:
+        run_row = s.get(SourceRun, run.id)
+        run_row.items += 1
+        for f in fetched:
+            if f.error:
+                importer.record_failure(s, "fetch", f.url, f.error, f.detail or "",
+                                        source_id=source.id, run_id=run.id)
+        files: list[tuple[DocumentFile, str, str]] = []  # (file, role, url)
+        for f, sha in stored:
+            mt = _media_type(f)
+            file, new = importer.upsert_file(s, sha, media_type=mt, size=len(f.body),
+                                             filename=f.url.rsplit("/", 1)[-1][:200])
+            run_row.files_new += int(new)
+            files.append((file, f.role, f.url))
+            importer.resolve_failures(s, f.url, ("fetch",))
+        for f in fetched:
+            if f.skipped_known_sha256:
+                file = s.get(DocumentFile, f.skipped_known_sha256)
+                if file is not None:
+                    files.append((file, f.role, f.url))
+        key = _reg_key(item)
+        if key is None:
+            main = next((x for x in files if x[1] == "utama"), None)
+            existing = main[0].document if main else None
+            if existing is not None:
+                key = existing.reg_key
+            elif main is not None:
+                key = f"{'berita' if item.kind == 'news' else 'berkas'}/{main[0].sha256[:16]}"
+            else:
+                importer.record_failure(s, "metadata", item.url, "no_identity",
+                                        "record has neither a full identity (jenis, nomor, tahun, "
+                                        "region) nor a downloadable file", source_id=source.id,
+                                        run_id=run.id)
+                return "failed"
+        values = item.model_dump(include={"jenis", "jenis_code", "nomor", "tahun", "judul",
+                                          "tentang", "region_code", "status", "tanggal_ditetapkan",
+                                          "tanggal_diundangkan", "kind"})
+        values["evidence_grade"] = "berita" if item.kind == "news" else "dokumen"
+        if item.kind == "news" and item.published:
+            values["tanggal_diundangkan"] = None
+        up = importer.upsert_document(s, key, values, origin="feed")
+        doc = up.document
+        main_sha = None
+        for file, role, url in files:
+            if file.document_id not in (None, doc.id):
+                continue  # the same bytes already belong to another document: keep that link
+            importer.attach_file(s, file, doc, role)
+            importer.add_sighting(s, doc, url, source=source, run=run_row, file_sha256=file.sha256,
+                                  seen_at=item.crawled_at)
+            if role == "utama":
+                main_sha = file.sha256
+        importer.add_sighting(s, doc, item.url, source=source, run=run_row, file_sha256=main_sha,
+                              record=item.record, seen_at=item.crawled_at)
+        importer.resolve_failures(s, item.url, ("metadata",))
+        if doc.text_status == "belum" and any(f.text_status != "belum" for f, _, _ in files):
+            doc.text_status = next(f.text_status for f, r, _ in files if r == "utama") \
+                if any(r == "utama" for _, r, _ in files) else doc.text_status
+        setattr(run_row, f"docs_{up.outcome}", getattr(run_row, f"docs_{up.outcome}") + 1)
+        return up.outcome
+
+
+def _reg_key(item) -> str | None:
+    if item.kind == "news":
+        return "berita/" + hashlib.sha256(item.url.encode()).hexdigest()[:16]
+    return nlp_metadata.make_reg_key(item.jenis_code, item.region_code, item.tahun, item.nomor)
+
+
+def _media_type(f) -> str:
+    try:
+        return nlp_text.sniff_media_type(f.body, f.url.rsplit("/", 1)[-1])
+    except nlp_text.TextExtractionError:
+        return f.content_type or "application/octet-stream"

@@ -1,0 +1,215 @@
+"""The catalogue schema: the store of record from which every index is rebuilt.
+
+Indonesian terms used as column names: *jenis* (type of instrument, e.g. Peraturan Bupati),
+*nomor* (its number), *tahun* (year), *tentang* (its subject, the title after "TENTANG"),
+*pasal*/*ayat* (article/paragraph), *kode* (Kemendagri region code such as ``33.25``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JSON, list: JSON}
+
+
+class Region(Base):
+    """A province, kabupaten or kota (552 in all), keyed by its Kemendagri code."""
+
+    __tablename__ = "region"
+    kode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # provinsi | kabupaten | kota
+    kode_provinsi: Mapped[str | None] = mapped_column(ForeignKey("region.kode"), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+
+
+class Source(Base):
+    """A site or feed we gather documents from (or ``lokal`` for files ingested by hand)."""
+
+    __tablename__ = "source"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.kode"), index=True)
+    config: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SourceRun(Base):
+    """One crawl (or ingest batch) of a source: when, what came back, what failed."""
+
+    __tablename__ = "source_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # running | finished | failed; a run left "running" by a killed process is closed as
+    # "interrupted" by the next run of the same source.
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(200))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    docs_new: Mapped[int] = mapped_column(Integer, default=0)
+    docs_updated: Mapped[int] = mapped_column(Integer, default=0)
+    docs_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    files_new: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    stats: Mapped[dict] = mapped_column(default=dict)
+
+    source: Mapped[Source] = relationship()
+
+
+class Document(Base):
+    """One regulation, circular or news article, keyed by its legal identity ``reg_key``.
+
+    ``reg_key`` is ``<jenis_code>/<region kode>/<tahun>/<nomor>`` (e.g. ``perbup/33.25/2024/30``).
+    When the identity cannot be read yet (a scan awaiting OCR, a news article), the key is
+    provisional: ``berkas/<sha256 prefix>`` or ``berita/<sha256 prefix>``.
+    """
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reg_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="regulation")  # regulation | news
+    # How strong the evidence is: "dokumen" (the instrument itself) or "berita" (news report).
+    evidence_grade: Mapped[str] = mapped_column(String(16), default="dokumen")
+    jenis: Mapped[str | None] = mapped_column(String(100))
+    jenis_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    nomor: Mapped[str | None] = mapped_column(String(100))
+    tahun: Mapped[int | None] = mapped_column(Integer, index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.kode"), index=True)
+    judul: Mapped[str | None] = mapped_column(Text)
+    tentang: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(64))
+    tanggal_ditetapkan: Mapped[date | None] = mapped_column(Date)
+    tanggal_diundangkan: Mapped[date | None] = mapped_column(Date)
+    # Where the metadata above came from: "feed", "teks" (read from the text), "judul".
+    metadata_origin: Mapped[str | None] = mapped_column(String(32))
+    # Text state: "belum" (not extracted), "ok", "perlu_ocr" (scanned, no OCR yet), "gagal".
+    text_status: Mapped[str] = mapped_column(String(16), default="belum")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
+                                                     order_by="DocumentFile.created_at")
+    sightings: Mapped[list[Sighting]] = relationship(back_populates="document",
+                                                     order_by="Sighting.id")
+
+
+class DocumentFile(Base):
+    """A file held in the blob store, addressed by its SHA-256.
+
+    A file is stored even when it cannot be read (``document_id`` empty, see ``Failure``), so a
+    later fix can process it without fetching it again.
+    """
+
+    __tablename__ = "document_file"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="utama")  # utama | abstrak | lampiran
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    filename: Mapped[str | None] = mapped_column(Text)
+    text_status: Mapped[str] = mapped_column(String(16), default="belum")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document | None] = relationship(back_populates="files")
+    page_texts: Mapped[list[PageText]] = relationship(order_by="PageText.page",
+                                                      cascade="all, delete-orphan")
+
+
+class PageText(Base):
+    """Extracted text of one page of a file, with how it was obtained."""
+
+    __tablename__ = "page_text"
+    sha256: Mapped[str] = mapped_column(ForeignKey("document_file.sha256"), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method: Mapped[str] = mapped_column(String(16))  # text | ocr | none
+    quality: Mapped[float] = mapped_column(Float, default=0.0)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Sighting(Base):
+    """Provenance: a document was seen at ``url`` (by a source), first and last in which runs."""
+
+    __tablename__ = "sighting"
+    __table_args__ = (UniqueConstraint("document_id", "url", name="uq_sighting_document_url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"), index=True)
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("document_file.sha256"))
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    record: Mapped[dict] = mapped_column(default=dict)  # the raw listing record, as received
+
+    document: Mapped[Document] = relationship(back_populates="sightings")
+    source: Mapped[Source | None] = relationship()
+
+
+class Fact(Base):
+    """Something extracted from a document (obligation, target, reference, relation, ...).
+
+    Every fact carries its evidence: pasal/ayat, page, character offsets into the document's
+    extracted text, and the version of the extractor that made it.
+    """
+
+    __tablename__ = "fact"
+    __table_args__ = (
+        UniqueConstraint("document_id", "kind", "start", "end", "extractor_version",
+                         name="uq_fact_span"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    pasal: Mapped[str | None] = mapped_column(String(32))
+    ayat: Mapped[str | None] = mapped_column(String(32))
+    page: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer, default=0)
+    end: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(default=dict)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Failure(Base):
+    """A recorded failure with its reason: nothing is dropped silently.
+
+    Keyed by (stage, locator) so a re-run that fails again updates the row instead of adding
+    one; a later success marks it resolved.
+    """
+
+    __tablename__ = "failure"
+    __table_args__ = (UniqueConstraint("stage", "locator", name="uq_failure_stage_locator"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(32))  # fetch | store | text | metadata | index
+    locator: Mapped[str] = mapped_column(Text)  # URL, file path or sha256
+    reason: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_document_region_jenis", Document.region_code, Document.jenis_code)

@@ -1,0 +1,279 @@
+"""The ``pantau`` command: one subcommand per pipeline stage, plus ``run`` for the whole job."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pantau.settings import Settings, load_settings
+
+err = Console(stderr=True)
+
+
+def _catalogue(settings: Settings, *, init: bool = True):
+    from indices.catalogue import Catalogue
+    cat = Catalogue(settings)
+    if init and not cat.is_initialised():
+        cat.init()
+    return cat
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="pantau.toml (default: ./pantau.toml or $PANTAU_CONFIG)")
+@click.option("--data-dir", type=click.Path(file_okay=False),
+              help="Data directory (default: $PANTAU_DATA_DIR or ./var)")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None, data_dir: str | None) -> None:
+    """Pantau: pelacak peraturan daerah tentang jaminan sosial ketenagakerjaan (Inpres 2/2021)."""
+    ctx.obj = load_settings(config_file, data_dir=data_dir)
+
+
+@main.command()
+@click.pass_obj
+def init(settings: Settings) -> None:
+    """Buat/migrasikan katalog dan muat 552 wilayah (create the catalogue, load regions)."""
+    from indices.catalogue import Catalogue
+    cat = Catalogue(settings)
+    added = cat.init()
+    from sqlalchemy import func, select
+    from indices.models import Region
+    with cat.session() as s:
+        total = s.scalar(select(func.count()).select_from(Region))
+    click.echo(f"Katalog siap: {settings.database_url} — {total} wilayah ({added} baru)")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--region", help="Kode wilayah Kemendagri bila dokumen tidak menyebutnya (e.g. 33.24)")
+@click.option("--news", is_flag=True, help="Berkas adalah berita (bukti tingkat 'berita')")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], region: str | None, news: bool) -> None:
+    """Tambahkan berkas lokal PDF/HTML/TXT (add local files, e.g. a circular received by e-mail)."""
+    from indices.ingest import ingest_paths
+    cat = _catalogue(settings)
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])
+    with _progress() as prog:
+        task = prog.add_task("ingest", total=len(files))
+
+        def tick(res):
+            prog.advance(task)
+            if res.outcome == "failed":
+                err.print(f"[red]gagal[/red] {res.locator}: {res.reason} — {res.detail}")
+        summary = ingest_paths(cat, files, region_hint=region, kind="news" if news else "regulation",
+                               progress=tick)
+    click.echo(summary.line())
+    if summary.count("failed") == len(files) and files:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False),
+              help="Registri sumber (default: $PANTAU_SOURCES or sources.yaml)")
+@click.option("--source", "only", multiple=True, help="Hanya sumber ini (nama); dapat diulang")
+@click.pass_obj
+def crawl(settings: Settings, sources_file: str | None, only: tuple[str, ...]) -> None:
+    """Jelajahi sumber yang terdaftar (crawl the configured sources)."""
+    cat = _catalogue(settings)
+    summaries = _crawl(cat, sources_file or settings.sources_file or "sources.yaml", list(only))
+    for line in summaries:
+        click.echo(line)
+
+
+def _crawl(cat, sources_file: str, only: list[str]) -> list[str]:
+    from crawler.runner import crawl as run_crawl
+    from crawler.sources import load_sources
+    sources = load_sources(Path(sources_file))
+    return [str(s) for s in run_crawl(cat, sources, only=only or None)]
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil ekstraksi berkas sebagai JSON")
+@click.option("--all", "everything", is_flag=True, help="Baca ulang semua berkas di katalog")
+@click.option("--region", help="Kode wilayah bila dokumen tidak menyebutnya")
+@click.pass_obj
+def extract(settings: Settings, file: Path | None, as_json: bool, everything: bool,
+            region: str | None) -> None:
+    """Baca teks dan metadata (extract text and metadata).
+
+    With FILE: print what is extracted from that file, without touching the catalogue.
+    Without: read every stored file not read yet (``--all``: re-read everything).
+    """
+    if file is not None:
+        from nlp import metadata as nlp_metadata
+        from nlp import text as nlp_text
+        try:
+            ex = nlp_text.extract_text(file.read_bytes(), filename=file.name,
+                                       max_bytes=settings.max_file_bytes, max_pages=settings.max_pages)
+        except nlp_text.TextExtractionError as exc:
+            click.echo(json.dumps({"error": {"reason": exc.reason, "message": str(exc)}}))
+            sys.exit(1)
+        meta = nlp_metadata.extract_metadata(ex.text, region_hint=region)
+        out = {"document": {"jenis": meta.jenis, "jenis_code": meta.jenis_code, "nomor": meta.nomor,
+                            "tahun": meta.tahun, "region_code": meta.region_code,
+                            "tentang": meta.tentang, "reg_key": meta.reg_key},
+               "pages": [{"page": p.number, "method": p.method, "quality": round(p.quality, 3),
+                          "chars": len(p.text)} for p in ex.pages],
+               "needs_ocr": ex.needs_ocr}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=None if not as_json else 2))
+        return
+    from indices.ingest import extract_pending
+    cat = _catalogue(settings)
+    with _progress() as prog:
+        task = prog.add_task("extract", total=None)
+        summary = extract_pending(cat, everything=everything, progress=lambda r: prog.advance(task))
+    click.echo(summary.line())
+
+
+@main.command()
+@click.pass_obj
+def index(settings: Settings) -> None:
+    """Perbarui indeks pencarian dari katalog (bring the search index up to date)."""
+    from indices.search_embedded import EmbeddedSearch
+    cat = _catalogue(settings)
+    idx = EmbeddedSearch.for_catalogue(cat)
+    stats = idx.sync(cat)
+    click.echo(f"Indeks: {idx.count()} dokumen — " + ", ".join(f"{v} {k}" for k, v in stats.items()))
+
+
+@main.command()
+@click.pass_obj
+def reindex(settings: Settings) -> None:
+    """Bangun ulang indeks pencarian dari katalog (rebuild the index from scratch)."""
+    from indices.search_embedded import EmbeddedSearch
+    cat = _catalogue(settings)
+    idx = EmbeddedSearch.for_catalogue(cat)
+    stats = idx.rebuild(cat)
+    click.echo(f"Indeks dibangun ulang: {idx.count()} dokumen ({stats['baru']} diindeks)")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="region_code, kode_provinsi, jenis_code, tahun, status")
+@click.option("--page", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(settings: Settings, query: str, filters: tuple[str, ...], page: int, as_json: bool) -> None:
+    """Cari dokumen (search documents)."""
+    from indices.search_embedded import EmbeddedSearch
+    cat = _catalogue(settings)
+    flt = dict(f.split("=", 1) for f in filters if "=" in f)
+    res = EmbeddedSearch.for_catalogue(cat).search(query, filters=flt, page=page)
+    if as_json:
+        click.echo(json.dumps({"query": query, "total": res.total, "page": res.page,
+                               "hits": [h.__dict__ for h in res.hits]}, ensure_ascii=False))
+        return
+    click.echo(f"{res.total} hasil untuk {query!r}")
+    for h in res.hits:
+        click.echo(f"  {h.reg_key}  {h.title}")
+
+
+@main.command()
+@click.option("--host", default=None, help="default 127.0.0.1")
+@click.option("--port", default=None, type=int, help="default 5000")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Jalankan dasbor web (serve the dashboard)."""
+    _serve(settings, host or settings.host, port or settings.port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from webapp import create_app
+    _catalogue(settings)
+    app = create_app(settings)
+    err.print(f"Dasbor: http://{host}:{port}/")
+    from werkzeug.serving import run_simple
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["regions", "documents", "facts"]))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.pass_obj
+def export(settings: Settings, what: str, fmt: str) -> None:
+    """Ekspor ke stdout (export regions, documents or facts as JSON or CSV)."""
+    from indices import export as ex
+    cat = _catalogue(settings)
+    ex.write(ex.ROWS[what](cat), what, fmt, sys.stdout)
+
+
+@main.command()
+@click.pass_obj
+def status(settings: Settings) -> None:
+    """Ringkasan katalog dan kesehatan sumber (catalogue and source health)."""
+    from indices.status import catalogue_status
+    cat = _catalogue(settings)
+    st = catalogue_status(cat)
+    console = Console()
+    console.print(f"Katalog: {settings.database_url}")
+    console.print(f"Dokumen: {st['documents']} · berkas: {st['files']} · fakta: {st['facts']} · "
+                  f"wilayah dengan dokumen: {st['regions_with_documents']} dari {st['regions']} · "
+                  f"kegagalan terbuka: {st['open_failures']}")
+    table = Table("sumber", "jenis", "terakhir", "status", "item", "baru", "galat", "dok. baru terakhir")
+    for row in st["sources"]:
+        table.add_row(row["name"], row["kind"], row["last_run"] or "—", row["last_status"] or "—",
+                      str(row["items"]), str(row["docs_new"]), str(row["errors"]),
+                      row["last_new_document"] or "—")
+    console.print(table)
+    for f in st["failures"][:20]:
+        console.print(f"[red]{f['stage']}[/red] {f['reason']}: {f['locator']} — {f['detail'][:120]}")
+
+
+@main.command()
+@click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False),
+              help="Registri sumber; tanpa opsi ini: situs demo bawaan di 127.0.0.1")
+@click.option("--host", default=None)
+@click.option("--port", default=None, type=int)
+@click.option("--no-serve", is_flag=True, help="Berhenti setelah indeks (jangan jalankan dasbor)")
+@click.pass_obj
+def run(settings: Settings, sources_file: str | None, host: str | None, port: int | None,
+        no_serve: bool) -> None:
+    """Pekerjaan utama: jelajah → ekstraksi → indeks → dasbor (the main job)."""
+    from indices.ingest import extract_pending
+    from indices.search_embedded import EmbeddedSearch
+    cat = _catalogue(settings)
+    server = None
+    if sources_file is None:
+        from pantau.demo import serve_demo
+        server, _ = serve_demo("127.0.0.1", settings.demo_port)
+        sources_file = str(_demo_sources(settings, server.server_address[1]))
+        err.print(f"Sumber demo bawaan: http://127.0.0.1:{server.server_address[1]}/")
+    for line in _crawl(cat, sources_file, []):
+        click.echo(line)
+    if server is not None:
+        server.shutdown()
+    click.echo(extract_pending(cat).line())
+    idx = EmbeddedSearch.for_catalogue(cat)
+    stats = idx.sync(cat)
+    click.echo(f"Indeks: {idx.count()} dokumen ({stats['baru']} baru, {stats['diperbarui']} diperbarui)")
+    if not no_serve:
+        _serve(settings, host or settings.host, port or settings.port)
+
+
+def _demo_sources(settings: Settings, port: int) -> Path:
+    """The bundled demo registry (sources.demo.yaml) pointed at the demo site's actual port."""
+    from importlib import resources
+    text = (resources.files("pantau") / "data" / "demo" / "sources.yaml").read_text(encoding="utf-8")
+    path = settings.data_dir / "sources.demo.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace("127.0.0.1:8765", f"127.0.0.1:{port}"), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

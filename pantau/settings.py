@@ -1,0 +1,93 @@
+"""One settings object, read from environment variables and an optional ``pantau.toml``.
+
+Precedence: environment variable > ``pantau.toml`` > default. All state lives under ``data_dir``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+# name -> (environment variable, default); defaults that depend on data_dir are filled in later.
+_SPEC: dict[str, tuple[str, object]] = {
+    "data_dir": ("PANTAU_DATA_DIR", "./var"),
+    "database_url": ("PANTAU_DATABASE_URL", ""),
+    "search_engine": ("PANTAU_SEARCH_ENGINE", "embedded"),
+    "search_url": ("PANTAU_SEARCH_URL", ""),
+    "search_index_prefix": ("PANTAU_SEARCH_INDEX_PREFIX", "pantau"),
+    "sources_file": ("PANTAU_SOURCES", ""),
+    "user_agent": ("PANTAU_USER_AGENT",
+                   "PantauBot/0.1 (+https://github.com/pantau-id/pantau; pemantauan regulasi Jamsostek)"),
+    "max_file_bytes": ("PANTAU_MAX_FILE_BYTES", 100 * 2**20),
+    "max_pages": ("PANTAU_MAX_PAGES", 2000),
+    "document_timeout": ("PANTAU_DOCUMENT_TIMEOUT", 300),
+    "host": ("PANTAU_HOST", "127.0.0.1"),
+    "port": ("PANTAU_PORT", 5000),
+    "demo_port": ("PANTAU_DEMO_PORT", 8765),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. See README "Konfigurasi / Configuration" for each key."""
+
+    data_dir: Path
+    database_url: str
+    search_engine: str
+    search_url: str
+    search_index_prefix: str
+    sources_file: str
+    user_agent: str
+    max_file_bytes: int
+    max_pages: int
+    document_timeout: int
+    host: str
+    port: int
+    demo_port: int
+    config_file: str | None = field(default=None)
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+def load_settings(config_file: str | os.PathLike | None = None, **overrides) -> Settings:
+    """Build the settings. ``overrides`` (e.g. from CLI flags) win over everything."""
+    env = os.environ
+    path = Path(config_file or env.get("PANTAU_CONFIG") or "pantau.toml")
+    file_values: dict = {}
+    if path.is_file():
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+        file_values = raw.get("pantau", raw)
+    values: dict[str, object] = {}
+    for name, (var, default) in _SPEC.items():
+        value = overrides.get(name)
+        if value is None:
+            value = env.get(var)
+        if value is None or value == "":
+            value = file_values.get(name, default)
+        if isinstance(default, int):
+            value = int(value)
+        values[name] = value
+    data_dir = Path(str(values["data_dir"])).expanduser().resolve()
+    values["data_dir"] = data_dir
+    if not values["database_url"]:
+        values["database_url"] = f"sqlite:///{data_dir / 'pantau.db'}"
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known},
+                    config_file=str(path) if path.is_file() else None)
