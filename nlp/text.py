@@ -30,6 +30,7 @@ PAGE_SEPARATOR = "\n\f\n"
 
 PDF = "application/pdf"
 HTML = "text/html"
+XHTML = "application/xhtml+xml"
 PLAIN = "text/plain"
 OCTET = "application/octet-stream"
 
@@ -145,28 +146,35 @@ def _looks_textual(head: bytes) -> bool:
     return controls <= len(head) // 100
 
 
-def sniff_media_type(data: bytes, filename: str | None = None) -> str:
-    """Media type of ``data``: magic bytes first, then HTML markers, then the filename extension.
-
-    Returns ``"application/octet-stream"`` for unrecognised binary data; raises
-    :class:`TextExtractionError` (``empty``) for zero bytes.
-    """
-    if not data:
-        raise TextExtractionError("empty", "file is empty (0 bytes)")
-    head = data[:1024]
+def _magic_type(head: bytes) -> str | None:
+    """Media type told by the content itself, or None for text without HTML markers."""
     # The PDF spec allows junk before the header, and real servers prepend BOMs or blank lines.
     if b"%PDF-" in head:
         return PDF
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
-            by_ext = _extension_type(filename)
-            # A .docx is a zip; only the name can tell them apart without unpacking.
-            if media_type == "application/zip" and by_ext and by_ext != PDF:
-                return by_ext
             return media_type
     if _HTML_MARKERS.search(head):
         return HTML
+    return None
+
+
+def sniff_media_type(data: bytes, filename: str | None = None) -> str:
+    """Media type of ``data``: magic bytes first, then HTML markers, then the filename extension.
+
+    Returns ``"text/plain"`` for other text and ``"application/octet-stream"`` for unrecognised
+    binary data; raises :class:`TextExtractionError` (``empty``) for zero bytes.
+    """
+    if not data:
+        raise TextExtractionError("empty", "file is empty (0 bytes)")
+    head = data[:1024]
+    magic = _magic_type(head)
     by_ext = _extension_type(filename)
+    # A .docx is a zip; only the name tells them apart without unpacking.
+    if magic == "application/zip" and by_ext and by_ext not in (PDF, HTML, PLAIN):
+        return by_ext
+    if magic:
+        return magic
     if by_ext:
         return by_ext
     return PLAIN if _looks_textual(head) else OCTET
@@ -208,16 +216,21 @@ def extract_text(data: bytes, media_type: str | None = None, *, filename: str | 
     claimed, charset = _split_media_type(media_type)
     if claimed in _UNINFORMATIVE:
         claimed = ""
-    sniffed = sniff_media_type(data, filename)
-    if sniffed == PDF and b"%PDF-" in data[:1024]:
+    head = data[:1024]
+    magic = _magic_type(head)
+    by_ext = _extension_type(filename)
+    if magic == PDF:
         return _extract_pdf(data, max_pages=max_pages, timeout=timeout)
-    if claimed == PDF or (not claimed and _extension_type(filename) == PDF):
+    if claimed == PDF or (not claimed and by_ext == PDF):
         raise TextExtractionError("not_pdf", f"file is not a PDF (starts with {_preview(data)})")
-    kind = claimed or sniffed
-    if kind in (HTML, "application/xhtml+xml"):
+    if magic and magic != HTML:
+        raise TextExtractionError("unsupported_type", f"cannot extract text from {magic}")
+    if magic == HTML or claimed in (HTML, XHTML) or (not claimed and by_ext == HTML):
         return _extract_html(data, charset)
-    if kind == PLAIN or (kind.startswith("text/") and sniffed in (PLAIN, HTML)):
+    if claimed.startswith("text/") or (not claimed and by_ext in (PLAIN, None)
+                                       and _looks_textual(head)):
         return _extract_plain(data, charset)
+    kind = claimed or sniff_media_type(data, filename)
     raise TextExtractionError("unsupported_type", f"cannot extract text from {kind} "
                               f"(file starts with {_preview(data)})")
 
@@ -234,7 +247,6 @@ def _preview(data: bytes, n: int = 40) -> str:
 def _extract_pdf(data: bytes, *, max_pages: int, timeout: float | None) -> ExtractedText:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError
-    from pdfminer.pdftypes import resolve1
     from pdfplumber.utils.exceptions import PdfminerException
 
     started = time.monotonic()
@@ -248,6 +260,36 @@ def _extract_pdf(data: bytes, *, max_pages: int, timeout: float | None) -> Extra
         raise TextExtractionError("corrupt", f"PDF cannot be parsed: {_describe(cause)}") from exc
     except Exception as exc:  # pdfminer raises bare errors on some malformed files
         raise TextExtractionError("corrupt", f"PDF cannot be parsed: {_describe(exc)}") from exc
+
+    try:
+        raw, errors = _read_pdf_pages(pdf, max_pages=max_pages, timeout=timeout, started=started)
+    finally:
+        # Not pdf.close(): it would walk the whole page tree again just to close pages we closed.
+        pdf.flush_cache()
+
+    if not raw:
+        if errors:
+            first = min(errors)
+            raise TextExtractionError(
+                "corrupt", f"no page of the PDF could be read (page {first}: {errors[first]})")
+        raise TextExtractionError("corrupt", "PDF has no pages")
+
+    texts = _strip_page_numbers(raw)
+    pages = []
+    for number in sorted(texts):
+        text = _repair_hyphenation(texts[number])
+        visible = sum(1 for ch in text if not ch.isspace())
+        method = "text" if visible >= MIN_TEXT_CHARS else "none"
+        if method == "none":
+            text = ""  # a stray page number or a few glyphs on a scan are noise, not content
+        pages.append(Page(number, text, method, _quality(text)))
+    return ExtractedText(PDF, pages, errors)
+
+
+def _read_pdf_pages(pdf, *, max_pages: int, timeout: float | None,
+                    started: float) -> tuple[dict[int, str], dict[int, str]]:
+    """Raw pdfplumber text of each readable page, and the reason for each unreadable one."""
+    from pdfminer.pdftypes import resolve1
 
     # Refuse huge documents before parsing any page; /Count may be wrong, so the loop re-checks.
     try:
@@ -277,24 +319,7 @@ def _extract_pdf(data: bytes, *, max_pages: int, timeout: float | None) -> Extra
             errors[number] = f"text extraction failed: {_describe(exc)}"
         finally:
             page.close()  # pdfplumber keeps every parsed object of a page until closed
-
-    if not raw:
-        if errors:
-            first = min(errors)
-            raise TextExtractionError(
-                "corrupt", f"no page of the PDF could be read (page {first}: {errors[first]})")
-        raise TextExtractionError("corrupt", "PDF has no pages")
-
-    texts = _strip_page_numbers(raw)
-    pages = []
-    for number in sorted(texts):
-        text = _repair_hyphenation(texts[number])
-        visible = sum(1 for ch in text if not ch.isspace())
-        method = "text" if visible >= MIN_TEXT_CHARS else "none"
-        if method == "none":
-            text = ""  # a stray page number or a few glyphs on a scan are noise, not content
-        pages.append(Page(number, text, method, _quality(text)))
-    return ExtractedText(PDF, pages, errors)
+    return raw, errors
 
 
 def _iter_pdf_pages(pdf):
@@ -363,8 +388,7 @@ def _strip_page_numbers(raw: dict[int, str]) -> dict[int, str]:
     when their value matches the numbering the rest of the document follows (same offset
     between physical page and printed number), so a lone number in the body is kept.
     """
-    cleaned = {n: (t.translate(_LIGATURES), ) for n, t in raw.items()}
-    lines_by_page = {n: _CID.sub("", t[0]).split("\n") for n, t in cleaned.items()}
+    lines_by_page = {n: _CID.sub("", t.translate(_LIGATURES)).split("\n") for n, t in raw.items()}
     limit = max(raw) + 5
     offsets: Counter[int] = Counter()
     for n, lines in lines_by_page.items():
@@ -394,7 +418,7 @@ def _strip_page_numbers(raw: dict[int, str]) -> dict[int, str]:
 
 
 # "perundang-" + "undangan": reduplication (kata ulang) keeps its hyphen in Indonesian.
-_HYPHEN_BREAK = re.compile(r"(?P<left>[^\W\d_]+)-\n(?P<right>[a-z][^\s]*)[ \t]*")
+_HYPHEN_BREAK = re.compile(r"(?P<left>[^\W\d_]+)-\n(?P<right>[a-z]\S*)[ \t]*\n?")
 
 
 def _is_reduplication(left: str, right: str) -> bool:
@@ -417,10 +441,10 @@ def _repair_hyphenation(text: str) -> str:
     def join(m: re.Match[str]) -> str:
         left, right = m.group("left"), m.group("right")
         hyphen = "-" if _is_reduplication(left, right) else ""
-        return f"{left}{hyphen}{right}\n"
+        # The continuation's line loses its first word; if nothing else was on it, it goes too.
+        return f"{left}{hyphen}{right}" + ("\n" if m.end() < len(m.string) else "")
 
-    text = _HYPHEN_BREAK.sub(join, text)
-    return re.sub(r"\n[ \t]*\n(?=\S)", lambda m: m.group(0), text).replace("\n\n\n", "\n\n")
+    return _HYPHEN_BREAK.sub(join, text)
 
 
 _WORDLIKE = re.compile(
@@ -490,7 +514,7 @@ def _extract_html(data: bytes, charset: str | None) -> ExtractedText:
         root = lxml.html.document_fromstring(markup)
     except (lxml.etree.ParserError, ValueError):
         return ExtractedText(HTML, [Page(1, "", "text", 0.0)], {})
-    for el in root.iter(*_DROP_TAGS):
+    for el in list(root.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
 

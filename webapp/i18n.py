@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, g, request
 
 STRINGS = {
@@ -56,4 +58,9 @@ def install(app: Flask) -> None:
         def t(key: str, **kw) -> str:
             text = STRINGS.get(key, {}).get(getattr(g, "lang", "id")) or key
             return text.format(**kw) if kw else text
-        return {"t": t, "lang": getattr(g, "lang", "id")}
+        def lang_url() -> str:
+            """The current page in the other language (query string kept)."""
+            args = request.args.to_dict()
+            args["lang"] = "en" if getattr(g, "lang", "id") == "id" else "id"
+            return request.path + "?" + urlencode(args)
+        return {"t": t, "lang": getattr(g, "lang", "id"), "lang_url": lang_url}
