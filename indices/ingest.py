@@ -8,6 +8,7 @@ failure is recorded with its reason while the rest of a batch goes on.
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,12 @@ def read_file(session: Session, blobs: BlobStore, file: DocumentFile, settings) 
     return extracted
 
 
+def looks_like_abstrak(text: str) -> bool:
+    """A JDIH catalogue "abstrak" sheet (a summary of a regulation), not the regulation itself."""
+    head = text[:6000]
+    return bool(re.search(r"(?m)^\s*ABSTRAK\s*:", head)) and bool(re.search(r"(?m)^\s*CATATAN\s*:", text))
+
+
 def identify(extracted: nlp_text.ExtractedText, region_hint: str | None) -> nlp_metadata.DocumentMeta:
     return nlp_metadata.extract_metadata(extracted.text, region_hint=region_hint)
 
@@ -90,6 +97,15 @@ def ingest_bytes(cat: Catalogue, data: bytes, *, locator: str, filename: str | N
         media_type = nlp_text.sniff_media_type(data, filename)
     except nlp_text.TextExtractionError as exc:
         return _fail(cat, result, "text", exc.reason, str(exc), source, run_id)
+    if (filename or "").lower().endswith(".pdf") and media_type != "application/pdf":
+        # an error page or a renamed file posing as a PDF: keep the bytes, catalogue nothing
+        with cat.session() as s:
+            file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
+                                           filename=filename)
+            file.text_status = "gagal"
+        head = data[:60].decode("utf-8", "replace").strip()
+        return _fail(cat, result, "text", "not_pdf",
+                     f"file is named .pdf but is {media_type} (starts with {head!r})", source, run_id)
     with cat.session() as s:
         file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
                                        filename=filename)
@@ -112,9 +128,13 @@ def ingest_bytes(cat: Catalogue, data: bytes, *, locator: str, filename: str | N
             values = meta_values(meta) | {"kind": kind,
                                           "evidence_grade": "berita" if kind == "news" else "dokumen"}
             up = importer.upsert_document(s, key, values, origin="teks")
-            importer.attach_file(s, file, up.document, "utama")
+            importer.attach_file(s, file, up.document,
+                                 "abstrak" if looks_like_abstrak(extracted.text) else "utama")
         doc = up.document
-        doc.text_status = file.text_status
+        if file.role == "utama":
+            doc.text_status = file.text_status
+        elif doc.text_status == "belum":
+            doc.text_status = "hanya_abstrak"  # only the catalogue summary has been read
         importer.add_sighting(s, doc, url or locator, source=source, run=run, file_sha256=sha)
         importer.resolve_failures(s, locator)
         result.reg_key, result.outcome = doc.reg_key, up.outcome

@@ -97,7 +97,8 @@ class Document(Base):
     tanggal_diundangkan: Mapped[date | None] = mapped_column(Date)
     # Where the metadata above came from: "feed", "teks" (read from the text), "judul".
     metadata_origin: Mapped[str | None] = mapped_column(String(32))
-    # Text state: "belum" (not extracted), "ok", "perlu_ocr" (scanned, no OCR yet), "gagal".
+    # Text state: "belum" (not read yet), "ok", "perlu_ocr" (scanned, no OCR yet), "gagal"
+    # (unreadable), "hanya_abstrak" (only the JDIH catalogue summary has been read).
     text_status: Mapped[str] = mapped_column(String(16), default="belum")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

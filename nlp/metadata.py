@@ -241,6 +241,17 @@ def _jenis_code(t: str, region_kind: str | None) -> str | None:
 
 # --------------------------------------------------------------------------- regions
 
+# Province nicknames common in titles and feeds ("Pergub Jateng").
+_PROVINCE_NICKNAMES = {
+    "jateng": "Jawa Tengah", "jatim": "Jawa Timur", "jabar": "Jawa Barat",
+    "sumut": "Sumatera Utara", "sumbar": "Sumatera Barat", "sumsel": "Sumatera Selatan",
+    "sulut": "Sulawesi Utara", "sulteng": "Sulawesi Tengah", "sulsel": "Sulawesi Selatan",
+    "sultra": "Sulawesi Tenggara", "sulbar": "Sulawesi Barat", "kalbar": "Kalimantan Barat",
+    "kalteng": "Kalimantan Tengah", "kalsel": "Kalimantan Selatan", "kaltim": "Kalimantan Timur",
+    "kaltara": "Kalimantan Utara", "ntb": "Nusa Tenggara Barat", "ntt": "Nusa Tenggara Timur",
+    "babel": "Kepulauan Bangka Belitung", "kepri": "Kepulauan Riau", "malut": "Maluku Utara",
+    "diy": "Daerah Istimewa Yogyakarta", "dki": "Daerah Khusus Ibukota Jakarta",
+}
 _REGION_ALIASES = [
     (re.compile(r"\bdki\b", re.I), "Daerah Khusus Ibukota"),
     (re.compile(r"\bd\.?\s?i\.?\s+(?=yogyakarta)|\bdiy\b", re.I), "Daerah Istimewa "),
@@ -260,6 +271,9 @@ def _resolve_region(name: str, kind: str | None = None) -> str | None:
     code = wilayah.resolve(name, kind)
     if code:
         return code
+    nickname = _PROVINCE_NICKNAMES.get(_plain(re.sub(r"(?i)^(provinsi|prov\.?)\s+", "", name)))
+    if nickname and kind in (None, "provinsi"):
+        return wilayah.resolve(nickname, "provinsi")
     expanded = name
     for pattern, repl in _REGION_ALIASES:
         expanded = pattern.sub(repl, expanded)
@@ -294,10 +308,10 @@ def _region_from_words(words: str, kind: str | None) -> str | None:
     for size in range(len(tokens), 0, -1):
         for start in range(0, len(tokens) - size + 1):
             span = " ".join(tokens[start:start + size])
-            if kind is None and not _KIND_WORD.match(span + " "):
-                # A bare name without a kind word could be a kabupaten or a kota; resolve()
-                # accepts it only when unambiguous.
-                pass
+            # Without a kind from the jenis, a part of the words must say its own kind
+            # ("Kabupaten Kendal"); a bare word inside other words is too likely a false hit.
+            if kind is None and size < len(tokens) and not _KIND_WORD.match(span + " "):
+                continue
             code = _resolve_region(span, kind)
             if code:
                 return code
@@ -334,7 +348,7 @@ _ABBR_JENIS = r"""
       |pmk|kmk|perkada|uud|uu|pp|se)\.?(?=[\s,:]|$)
 """
 _NOMOR = r"""
-    (?:nomor|nomer|no\.?|nr\.?)\s*[:.]?\s*
+    (?:nomor|nomer|no|nr)\b\.?\s*:?\s*
     (?P<nomor>(?=[^\s,;]*\d)[0-9A-Za-z]+(?:\s*[./-]\s*[0-9A-Za-z]+)*)
     (?:\s*,?\s*(?:tahun|th\.?)\s*(?P<tahun>(?:19|20)\d{2})\b)?
 """
@@ -342,7 +356,7 @@ _NOMOR = r"""
 _REGION_WORDS = r"(?P<region>(?:\s+(?!(?:nomor|nomer|no|nr|tentang|tahun)\b)[^\W\d_][\w.'’()-]*){0,8}?)"
 
 _TITLE_RE = re.compile(
-    r"(?P<jenis>" + _FULL_JENIS + r"|" + _ABBR_JENIS + r")" + _REGION_WORDS
+    r"(?<!\w)(?P<jenis>" + _FULL_JENIS + r"|" + _ABBR_JENIS + r")" + _REGION_WORDS
     + r"(?:\s*" + _NOMOR + r"|(?=\s+tentang\b)|\s*$)",
     re.IGNORECASE | re.VERBOSE)
 _FORM_PREFIX = re.compile(
@@ -374,7 +388,7 @@ def parse_title(title: str, *, region_hint: str | None = None) -> DocumentMeta:
     head = text[:first_tentang.start()] if first_tentang else text
     tm = _TITLE_RE.search(head + " ")
     if tm and tm.start() <= 12:  # allow a leading "Salinan" and the like, nothing more
-        _fill_identity(meta, tm, region_hint, region_kind=None)
+        _fill_identity(meta, tm, region_kind=None)
     elif not meta.jenis_code:
         jenis = normalise_jenis(head)
         if jenis:
@@ -382,12 +396,30 @@ def parse_title(title: str, *, region_hint: str | None = None) -> DocumentMeta:
     if first_tentang:
         meta.tentang = _clean_tentang(text[first_tentang.end():])
     if meta.region_code is None:
-        meta.region_code = "id" if JENIS_LEVEL.get(meta.jenis_code or "") == "id" else region_hint
+        meta.region_code = _from_hint(JENIS_LEVEL.get(meta.jenis_code or ""), region_hint)
     return meta
 
 
-def _fill_identity(meta: DocumentMeta, m: re.Match[str], region_hint: str | None,
-                   region_kind: str | None) -> None:
+def _from_hint(level: str | None, hint: str | None) -> str | None:
+    """The issuing region implied by a hint (the region whose site listed the document).
+
+    A Pergub listed on a kabupaten's site is its province's; a Perbup cannot come from a
+    province or a kota, so such a hint says nothing.
+    """
+    if level == "id":
+        return "id"
+    region = wilayah.by_code().get(hint or "")
+    if region is None:
+        return None
+    if level == "provinsi":
+        return region.kode if region.kind == "provinsi" else region.kode_provinsi
+    if level in ("kabupaten", "kota"):
+        return region.kode if region.kind == level else None
+    return region.kode
+
+
+def _fill_identity(meta: DocumentMeta, m: re.Match[str], region_kind: str | None) -> None:
+    """Jenis, nomor, tahun and region from a title match."""
     jenis = normalise_jenis(m.group("jenis"), region_kind)
     if jenis:
         meta.jenis, meta.jenis_code = jenis
@@ -407,9 +439,7 @@ def _fill_identity(meta: DocumentMeta, m: re.Match[str], region_hint: str | None
         meta.nomor = nomor
     if tahun:
         meta.tahun = int(tahun)
-    region = _region_for(meta.jenis_code, m.group("region") or "")
-    # "Peraturan Bupati" with a region hint from the site it was found on.
-    meta.region_code = region or meta.region_code
+    meta.region_code = _region_for(meta.jenis_code, m.group("region") or "") or meta.region_code
 
 
 # Lowercase in a readable title: Indonesian conjunctions and prepositions.
@@ -427,23 +457,26 @@ _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 def _readable_case(text: str) -> str:
     """"JAMINAN SOSIAL KETENAGAKERJAAN BAGI PEKERJA RENTAN" ->
     "Jaminan Sosial Ketenagakerjaan bagi Pekerja Rentan"; acronyms and roman numerals stay."""
-
-    def fix_piece(piece: str, first: bool) -> str:
-        core = re.sub(r"^\W+|\W+$", "", piece)
-        if not core:
-            return piece
-        if core in _ACRONYMS or _ROMAN.match(core) or any(ch.isdigit() for ch in core):
-            return piece
-        low = piece.lower()
-        if not first and core.lower() in _MINOR_WORDS:
-            return low
-        # Capitalise each part of a compound: "Daerah-Daerah", but keep "dan/atau" low.
-        return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), low, count=1) \
-            if "-" not in core else "-".join(
-                p if (p.strip("()") in _ACRONYMS) else p.capitalize() for p in piece.split("-"))
-
-    words = text.split(" ")
-    return " ".join(fix_piece(w, i == 0) for i, w in enumerate(words))
+    out = []
+    for i, word in enumerate(text.split(" ")):
+        m = re.fullmatch(r"(\W*)(.*?)(\W*)", word)
+        lead, core, trail = m.group(1), m.group(2), m.group(3)
+        if not core or any(ch.isdigit() for ch in core):
+            out.append(word)  # numbers and codes ("COVID-19", "2025-2029") stay as written
+            continue
+        parts = re.split(r"([-/])", core)
+        fixed = []
+        for part in parts:
+            if part in ("-", "/", ""):
+                fixed.append(part)
+            elif part.upper() in _ACRONYMS or _ROMAN.match(part):
+                fixed.append(part)
+            elif (i > 0 or fixed) and part.lower() in _MINOR_WORDS:
+                fixed.append(part.lower())
+            else:
+                fixed.append(part.capitalize())
+        out.append(lead + "".join(fixed) + trail)
+    return " ".join(out)
 
 
 def _clean_tentang(text: str) -> str | None:
@@ -503,18 +536,22 @@ def extract_metadata(text: str, *, region_hint: str | None = None) -> DocumentMe
     heading = opening[:body.start()] if body else opening
 
     tm = _DOC_TITLE_RE.search(heading)
-    issuer_kind = None
+    issuer_kind = None  # kind of region of a kepala daerah heading, which settles "SURAT EDARAN"
     issuer_region = None
     for im in _ISSUER_LINE.finditer(heading[:tm.start()] if tm else heading):
-        issuer_region = _resolve_region(f"{im.group('issuer')} {im.group('name')}")
+        issuer = re.sub(r"\s+", " ", im.group("issuer"))
+        government = issuer.startswith("PEMERINTAH")
+        issuer_region = _resolve_region(
+            f"{issuer.removeprefix('PEMERINTAH').strip()} {im.group('name')}")
         if issuer_region:
-            issuer_kind = wilayah.by_code()[issuer_region].kind
+            # A letterhead "PEMERINTAH KABUPATEN …" may head a Sekretaris Daerah's circular.
+            issuer_kind = None if government else wilayah.by_code()[issuer_region].kind
             break
 
     if tm:
         if tm.group("draft"):
             meta.form = "rancangan"
-        _fill_identity(meta, tm, region_hint, region_kind=issuer_kind)
+        _fill_identity(meta, tm, region_kind=issuer_kind)
         after = heading[tm.end():]
         t = re.match(r"\s*,?\s*tentang\b\s*:?\s*", after, re.IGNORECASE)
         if t:
@@ -531,7 +568,7 @@ def extract_metadata(text: str, *, region_hint: str | None = None) -> DocumentMe
     elif issuer_region and _kind_fits(level, issuer_region):
         meta.region_code = issuer_region
     elif meta.region_code is None:
-        meta.region_code = issuer_region or region_hint
+        meta.region_code = issuer_region or _from_hint(level, region_hint)
     return meta
 
 

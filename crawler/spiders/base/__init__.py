@@ -1,0 +1,1 @@
+"""One base spider per source family (JDIHN feed, JDIH CMS, BPK, news)."""

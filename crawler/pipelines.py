@@ -1,0 +1,172 @@
+"""The item pipeline: validate what a spider yields, download its files, upsert it into the catalogue.
+
+Spiders yield ``DocumentItem``-shaped dicts, ``CrawlProblem``s and ``ListingParsed`` markers. For a
+document, each ``FileLink`` is fetched through the crawler's own engine (so robots.txt, retries,
+throttling, auth and the size cap apply), unless the catalogue already holds the file last seen
+at that URL; then ``indices.crawl_import.import_item`` stores it in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from pydantic import ValidationError
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.errors import download_failure_reason
+from crawler.events import CrawlProblem, ListingParsed
+from crawler.items import DocumentItem, FetchedFile, FileLink
+from crawler.sources import SourceConfig
+from indices import importer
+from indices.catalogue import Catalogue
+from indices.crawl_import import import_item, known_file_for_url
+from indices.models import Source, SourceRun
+from nlp import text as nlp_text
+
+PDF = "application/pdf"
+HTML = "text/html"
+
+
+@dataclass
+class RunContext:
+    """One source's crawl in progress: where to write, and what happened so far."""
+
+    cat: Catalogue
+    source: SourceConfig
+    source_row: Source
+    run_row: SourceRun
+    outcomes: Counter = field(default_factory=Counter)
+    finish_reason: str | None = None
+    stats: dict = field(default_factory=dict)
+    failed_reason: str | None = None  # set when the source could not be crawled at all
+
+    def record_problem(self, stage: str, locator: str, reason: str, detail: str = "") -> None:
+        with self.cat.session() as s:
+            importer.record_failure(s, stage, locator, reason, detail,
+                                    source_id=self.source_row.id, run_id=self.run_row.id)
+
+    def resolve(self, locator: str, stages: tuple[str, ...]) -> None:
+        with self.cat.session() as s:
+            importer.resolve_failures(s, locator, stages)
+
+
+class CataloguePipeline:
+    """Validates items, fetches their files and imports them (see module docstring)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._inflight: dict[str, asyncio.Future] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if getattr(crawler, "pantau", None) is None:
+            raise NotConfigured("CataloguePipeline runs only under crawler.runner.crawl")
+        return cls(crawler)
+
+    @property
+    def ctx(self) -> RunContext:
+        return self.crawler.pantau
+
+    async def process_item(self, item: Any) -> Any:
+        ctx = self.ctx
+        if isinstance(item, CrawlProblem):
+            ctx.record_problem(item.stage, item.locator, item.reason, item.detail)
+            return item
+        if isinstance(item, ListingParsed):
+            ctx.resolve(item.url, ("fetch", "crawl"))
+            return item
+        try:
+            doc = item if isinstance(item, DocumentItem) else DocumentItem.model_validate(item)
+        except ValidationError as exc:
+            locator = (item.get("url") if isinstance(item, dict) else None) or ctx.source.url \
+                or ctx.source.name
+            ctx.record_problem("crawl", str(locator), "invalid_item", str(exc))
+            raise DropItem(f"invalid item from {ctx.source.name}: {exc.error_count()} error(s)")
+        started: list[str] = []
+        try:
+            fetched = list(await asyncio.gather(*(self.fetch(link, started)
+                                                  for link in doc.files)))
+            if doc.kind == "news" and doc.body:
+                # the article page is the document: keep its bytes as the document's file
+                fetched.insert(0, FetchedFile(url=doc.url, role="utama", status=200,
+                                              content_type=doc.media_type, body=doc.body))
+            outcome = import_item(ctx.cat, doc, fetched, ctx.source_row, ctx.run_row)
+        finally:
+            for url in started:
+                self._inflight.pop(url, None)
+        ctx.outcomes[outcome] += 1
+        return doc
+
+    async def fetch(self, link: FileLink, started: list[str]) -> FetchedFile:
+        """The file at ``link``: skipped if known, shared if another item is fetching it."""
+        known = known_file_for_url(self.ctx.cat, link.url)
+        if known:
+            return FetchedFile(url=link.url, role=link.role, skipped_known_sha256=known)
+        task = self._inflight.get(link.url)
+        if task is None:
+            task = asyncio.ensure_future(self.download(link.url))
+            self._inflight[link.url] = task
+            started.append(link.url)
+        result: FetchedFile = await asyncio.shield(task)
+        return result.model_copy(update={"role": link.role})
+
+    async def download(self, url: str) -> FetchedFile:
+        ctx = self.ctx
+        limit = ctx.cat.settings.max_file_bytes
+        spider = self.crawler.spider
+        meta = {"download_maxsize": limit, "download_timeout": ctx.source.timeout,
+                **spider.auth_meta(url)}
+        request = scrapy.Request(url, meta=meta, dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # the reason is recorded; the item is still imported
+            reason, detail = download_failure_reason(exc)
+            return FetchedFile(url=url, error=reason, detail=detail)
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        if response.status >= 400:
+            return FetchedFile(url=url, status=response.status, content_type=ctype,
+                               error=f"http_{response.status}",
+                               detail=_snippet(response.body))
+        body = response.body
+        if not body:
+            return FetchedFile(url=url, status=response.status, content_type=ctype,
+                               error="empty", detail="the server sent 0 bytes")
+        if len(body) > limit:
+            return FetchedFile(url=url, status=response.status, content_type=ctype,
+                               error="too_large", detail=f"{len(body)} bytes > {limit}")
+        problem = not_a_document(body, url, ctype)
+        if problem:
+            return FetchedFile(url=url, status=response.status, content_type=ctype,
+                               error="not_pdf", detail=problem)
+        return FetchedFile(url=url, status=response.status, content_type=ctype, body=body)
+
+
+def not_a_document(body: bytes, url: str, content_type: str | None) -> str | None:
+    """Why ``body`` is not the document a regulation link promises, or None.
+
+    JDIH sites answer a missing file with an HTML page ("File tidak ditemukan") and status 200;
+    an HTML page is never a regulation file, and a ``.pdf`` URL must give a PDF.
+    """
+    filename = urlsplit(url).path.rsplit("/", 1)[-1]
+    try:
+        by_content = nlp_text.sniff_media_type(body)  # magic bytes only, not the name
+    except nlp_text.TextExtractionError as exc:
+        return str(exc)
+    declared = (content_type or "").split(";")[0].strip().lower()
+    expects_pdf = filename.lower().endswith(".pdf") or declared == PDF
+    if by_content == HTML:
+        return (f"an HTML page was served where a document was expected "
+                f"(Content-Type {content_type or 'none'}): {_snippet(body)}")
+    if expects_pdf and by_content != PDF:
+        return f"expected a PDF, got {by_content} (Content-Type {content_type or 'none'})"
+    return None
+
+
+def _snippet(body: bytes, n: int = 200) -> str:
+    text = body[:4000].decode("utf-8", "replace")
+    return " ".join(text.split())[:n]

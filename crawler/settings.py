@@ -1,0 +1,46 @@
+"""Scrapy settings for Pantau crawls: honest, polite, and sized by the Pantau settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pantau.settings import Settings
+
+from crawler.sources import SourceConfig
+
+
+def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, Any]:
+    """Settings shared by every crawler of a run."""
+    return {
+        "BOT_NAME": "pantau",
+        "USER_AGENT": settings.user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "ROBOTSTXT_USER_AGENT": settings.user_agent,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "AUTOTHROTTLE_MAX_DELAY": 60.0,
+        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        "DOWNLOAD_MAXSIZE": settings.max_file_bytes,
+        "DOWNLOAD_WARNSIZE": min(settings.max_file_bytes, 32 * 2**20),
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "HTTPCACHE_ENABLED": False,
+        "ITEM_PIPELINES": {"crawler.pipelines.CataloguePipeline": 300},
+        "LOG_LEVEL": log_level,
+        "LOGSTATS_INTERVAL": 60.0,
+    }
+
+
+def per_source_settings(source: SourceConfig) -> dict[str, Any]:
+    """Settings of one source's crawler: its rate limit and timeout."""
+    return {
+        "DOWNLOAD_DELAY": source.rate_limit,
+        # AutoThrottle starts at max(DOWNLOAD_DELAY, AUTOTHROTTLE_START_DELAY) and never goes
+        # below DOWNLOAD_DELAY; starting at the configured rate lets it adapt from there.
+        "AUTOTHROTTLE_START_DELAY": source.rate_limit,
+        "DOWNLOAD_TIMEOUT": source.timeout,
+    }
