@@ -182,3 +182,29 @@ def test_cli_ingest_and_export_contract(real_pdfs, tmp_path):
                for line in lines)
     p = _pantau(data, "export", "facts", "--format", "json")
     assert json.loads(p.communicate(timeout=60)[0]) == []
+
+
+def test_end_to_end_ingest_index_search_status(real_pdfs, tmp_path):
+    """The whole embedded path: ingest → text → metadata → catalogue → FTS5 → search and status."""
+    data = tmp_path / "var"
+    p = _pantau(data, "ingest", *[str(x) for x in real_pdfs.values()])
+    assert p.wait(timeout=180) == 0
+    p = _pantau(data, "index")
+    out, errs = p.communicate(timeout=60)
+    assert p.returncode == 0, errs.decode()
+    assert "Indeks: 4 dokumen" in out.decode()
+    p = _pantau(data, "search", "iuran pekerja rentan", "--json")
+    res = json.loads(p.communicate(timeout=60)[0])
+    assert res["total"] >= 1 and res["hits"][0]["reg_key"] == "perbup/33.25/2024/30"
+    assert "<mark>" in res["hits"][0]["snippet_html"]
+    p = _pantau(data, "search", '"penyelenggaraan jaminan sosial"', "--filter", "jenis_code=perda", "--json")
+    res = json.loads(p.communicate(timeout=60)[0])
+    assert [h["reg_key"] for h in res["hits"]] == ["perda/33.25/2023/2"]
+    p = _pantau(data, "search", "pekerja rentan -iuran", "--json")
+    res = json.loads(p.communicate(timeout=60)[0])
+    assert "perbup/33.25/2024/30" not in [h["reg_key"] for h in res["hits"]]
+    p = _pantau(data, "index")  # a second index run changes nothing
+    assert "0 baru, 0 diperbarui, 0 dihapus, 4 tetap" in p.communicate(timeout=60)[0].decode()
+    p = _pantau(data, "status")
+    out = p.communicate(timeout=60)[0].decode()
+    assert "Dokumen: 4" in out and "lokal" in out
