@@ -28,6 +28,7 @@ def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, An
         "DOWNLOAD_WARNSIZE": min(settings.max_file_bytes, 32 * 2**20),
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # Scrapy ≥2.19 would open an HTTP control port
         "HTTPCACHE_ENABLED": False,
         "ITEM_PIPELINES": {"crawler.pipelines.CataloguePipeline": 300},
         "LOG_LEVEL": log_level,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pantau import wilayah
 
@@ -268,30 +269,33 @@ def _resolve_region(name: str, kind: str | None = None) -> str | None:
     name = re.sub(r"\s+", " ", name).strip(" ,.:;")
     if not name:
         return None
-    code = wilayah.resolve(name, kind)
-    if code:
-        return code
     nickname = _PROVINCE_NICKNAMES.get(_plain(re.sub(r"(?i)^(provinsi|prov\.?)\s+", "", name)))
-    if nickname and kind in (None, "provinsi"):
-        return wilayah.resolve(nickname, "provinsi")
+    if nickname:
+        return wilayah.resolve(nickname, "provinsi") if kind in (None, "provinsi") else None
+    # Expand short forms first: resolve() reads a dotted name as "Province.Region" and would
+    # take "D.I. Yogyakarta" for Kota Yogyakarta.
     expanded = name
     for pattern, repl in _REGION_ALIASES:
         expanded = pattern.sub(repl, expanded)
     expanded = re.sub(r"\s+", " ", expanded).strip()
-    if expanded != name:
-        code = wilayah.resolve(expanded, kind)
-        if code:
-            return code
-    # "Kota Administrasi Jakarta Selatan": compare with full gazetteer names, with and
-    # without "Administrasi", as resolve() drops that word from the query but not the index.
-    wanted = _plain(expanded).replace(" administrasi ", " ")
-    for w in wilayah.all_regions():
-        if kind and w.kind != kind:
-            continue
-        full = _plain(w.nama).replace(" administrasi ", " ")
-        if wanted == full or (kind and wanted == _plain(w.short_name).replace("administrasi ", "")):
-            return w.kode
+    code = wilayah.resolve(expanded, kind)
+    if code:
+        return code
+    # "Kota Administrasi Jakarta Selatan": resolve() drops "Administrasi" from the query but
+    # not from its index, so look such names up by their full name without that word.
+    wanted = _plain(expanded).replace("administrasi ", "")
+    hit = _full_names().get(wanted)
+    if hit and (kind is None or wilayah.by_code()[hit].kind == kind):
+        return hit
+    if kind:
+        return _full_names().get(f"{kind} {wanted}")
     return None
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> dict[str, str]:
+    """Plain full region name without "administrasi" -> code ("kota jakarta selatan" -> 31.74)."""
+    return {_plain(w.nama).replace("administrasi ", ""): w.kode for w in wilayah.all_regions()}
 
 
 _KIND_WORD = re.compile(r"^(kabupaten|kab\.?|kota|kotamadya|provinsi|prov\.?|propinsi)\s", re.I)
@@ -349,8 +353,9 @@ _ABBR_JENIS = r"""
 """
 _NOMOR = r"""
     (?:nomor|nomer|no|nr)\b\.?\s*:?\s*
-    (?P<nomor>(?=[^\s,;]*\d)[0-9A-Za-z]+(?:\s*[./-]\s*[0-9A-Za-z]+)*)
-    (?:\s*,?\s*(?:tahun|th\.?)\s*(?P<tahun>(?:19|20)\d{2})\b)?
+    (?P<nomor>(?=[^\s,;]*\d)[0-9A-Za-z]+(?:\s*[./-]\s*[0-9A-Za-z]+)*)?
+    # a draft leaves the number blank or dotted: "NOMOR ... TAHUN 2025"
+    (?:[\s.…_]*,?\s*(?:tahun|th\.?)\s*(?P<tahun>(?:19|20)\d{2})\b)?
 """
 # Words between the jenis and the nomor: the region ("Kabupaten Batang", "Batang").
 _REGION_WORDS = r"(?P<region>(?:\s+(?!(?:nomor|nomer|no|nr|tentang|tahun)\b)[^\W\d_][\w.'’()-]*){0,8}?)"

@@ -58,6 +58,8 @@ class ExtractedText:
     pages: list[Page]
     # Page number -> reason, for pages that failed. Those pages are absent from ``pages``.
     page_errors: dict[int, str] = field(default_factory=dict)
+    # Doubts about the whole file that did not stop extraction, e.g. a truncated download.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -224,7 +226,8 @@ def extract_text(data: bytes, media_type: str | None = None, *, filename: str | 
     if claimed == PDF or (not claimed and by_ext == PDF):
         raise TextExtractionError("not_pdf", f"file is not a PDF (starts with {_preview(data)})")
     if magic and magic != HTML:
-        raise TextExtractionError("unsupported_type", f"cannot extract text from {magic}")
+        raise TextExtractionError(
+            "unsupported_type", f"cannot extract text from {sniff_media_type(data, filename)}")
     if magic == HTML or claimed in (HTML, XHTML) or (not claimed and by_ext == HTML):
         return _extract_html(data, charset)
     if claimed.startswith("text/") or (not claimed and by_ext in (PLAIN, None)
@@ -274,7 +277,14 @@ def _extract_pdf(data: bytes, *, max_pages: int, timeout: float | None) -> Extra
                 "corrupt", f"no page of the PDF could be read (page {first}: {errors[first]})")
         raise TextExtractionError("corrupt", "PDF has no pages")
 
-    texts = _strip_page_numbers(raw)
+    warnings = []
+    if b"%%EOF" not in data[-2048:]:
+        # pdfminer then rebuilds the document from the objects it finds, and for a file saved
+        # with incremental updates those can be an earlier revision: a truncated copy of Perbup
+        # Batang 30/2024 reads "NOMOR 33" where the final file says "NOMOR 30".
+        warnings.append("PDF looks truncated (no %%EOF at the end): pages may be missing "
+                        "or come from an earlier revision of the file")
+    texts = _strip_page_numbers({n: _clean_glyphs(t) for n, t in raw.items()})
     pages = []
     for number in sorted(texts):
         text = _repair_hyphenation(texts[number])
@@ -283,7 +293,7 @@ def _extract_pdf(data: bytes, *, max_pages: int, timeout: float | None) -> Extra
         if method == "none":
             text = ""  # a stray page number or a few glyphs on a scan are noise, not content
         pages.append(Page(number, text, method, _quality(text)))
-    return ExtractedText(PDF, pages, errors)
+    return ExtractedText(PDF, pages, errors, warnings)
 
 
 def _read_pdf_pages(pdf, *, max_pages: int, timeout: float | None,
@@ -358,9 +368,17 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
+# pdfminer writes "(cid:12)" for glyphs it cannot map to Unicode (fonts without ToUnicode);
+# they carry no text, and a page made of them needs OCR like a scan.
 _CID = re.compile(r"\(cid:\d+\)")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\u00a0": " ", "\u00ad": "", "\u200b": ""})
+
+
+def _clean_glyphs(text: str) -> str:
+    return _CID.sub("", text.translate(_LIGATURES))
+
+
 # A running page number: "3", "- 3 -", "– 3 –", "Halaman 3", "Hal. 3 dari 9", "Page 3 of 9".
 _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:(?P<plain>\d{1,4})"
@@ -388,7 +406,7 @@ def _strip_page_numbers(raw: dict[int, str]) -> dict[int, str]:
     when their value matches the numbering the rest of the document follows (same offset
     between physical page and printed number), so a lone number in the body is kept.
     """
-    lines_by_page = {n: _CID.sub("", t.translate(_LIGATURES)).split("\n") for n, t in raw.items()}
+    lines_by_page = {n: t.split("\n") for n, t in raw.items()}
     limit = max(raw) + 5
     offsets: Counter[int] = Counter()
     for n, lines in lines_by_page.items():

@@ -64,8 +64,23 @@ def _index() -> dict[tuple[str, str], str]:
     """(kind, normalised short name) -> kode.  Kind is provinsi/kabupaten/kota."""
     idx: dict[tuple[str, str], str] = {}
     for w in all_regions():
-        idx[(w.kind, _norm(w.short_name))] = w.kode
+        short = _norm(w.short_name)
+        idx[(w.kind, short)] = w.kode
+        if short.startswith("administrasi "):  # "Kota Administrasi Jakarta Selatan"
+            idx[(w.kind, short[len("administrasi "):])] = w.kode
+    for alias, kode in _ALIASES.items():
+        idx[("provinsi", alias)] = kode
     return idx
+
+
+# Common names of provinces that differ from the gazetteer's official names.
+_ALIASES = {
+    "dki jakarta": "31", "jakarta": "31", "dki": "31",
+    "diy": "34", "d i yogyakarta": "34", "di yogyakarta": "34", "yogyakarta": "34",
+    "daerah istimewa yogyakarta": "34",
+    "nad": "11", "nanggroe aceh darussalam": "11",
+    "babel": "19", "bangka belitung": "19",
+}
 
 
 _KIND_WORDS = {
@@ -85,7 +100,11 @@ def resolve(name: str, kind: str | None = None) -> str | None:
     """
     if not name:
         return None
-    text = name.split(".")[-1] if "." in name and not re.match(r"(?i)^\s*(kab|prov)\.", name) else name
+    # JDIHN teuBadan is "<Provinsi>.<Kabupaten X>"; abbreviations such as "Kab." or "D.I." are not
+    text = name
+    m = re.match(r"^\s*([A-Za-z][A-Za-z ]{3,})\.\s*((?:Kabupaten|Kota|Kab\.?)\s.*)$", name)
+    if m:
+        text = m.group(2)
     n = _norm(text)
     for word, k in sorted(_KIND_WORDS.items(), key=lambda kv: -len(kv[0])):
         if n == word or n.startswith(word + " "):

@@ -34,15 +34,15 @@ class SourceSpider(scrapy.Spider):
         if not self.source.auth:
             return {}
         user, password = self.source.auth.credentials()
-        host = urlsplit(self.source.url or url).hostname or ""
-        return {"http_user": user, "http_pass": password, "http_auth_domain": host}
+        # Scrapy compares the domain with the URL's netloc, so it includes a non-default port
+        netloc = urlsplit(self.source.url or url).netloc.lower()
+        return {"http_user": user, "http_pass": password, "http_auth_domain": netloc}
 
     def listing_request(self, url: str, callback, **meta: Any) -> scrapy.Request:
         """A request for a listing page (feed page, index, article): failures are recorded."""
         return scrapy.Request(url, callback=callback, errback=self.listing_failed,
                               meta={"download_timeout": self.source.timeout,
-                                    "pantau_listing": True, **self.auth_meta(url), **meta},
-                              dont_filter=bool(meta.get("dont_filter")))
+                                    **self.auth_meta(url), **meta})
 
     def listing_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
         reason, detail = download_failure_reason(failure)

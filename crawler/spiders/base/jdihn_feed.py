@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -157,32 +158,46 @@ def _looks_like_record(value: Any) -> bool:
     return bool(keys & {"iddata", "judul", "noperaturan", "urldownload", "jenis"})
 
 
-def unwrap(payload: Any) -> tuple[list | None, str | None, str | None]:
-    """(records, next page link, error) for any of the shapes real feeds send."""
+@dataclass
+class FeedPage:
+    """One feed response, unwrapped: its records and what it says about the next page."""
+
+    records: list
+    next_link: str | None = None
+    paginated: bool = False  # the page carries pagination info (then never guess ?page=N+1)
+
+
+def unwrap(payload: Any) -> tuple[FeedPage | None, str | None]:
+    """(page, None) or (None, error) for any of the shapes real feeds send."""
     if isinstance(payload, list):
-        return payload, None, None
+        return FeedPage(payload), None
     if not isinstance(payload, dict):
-        return None, None, f"top level is {type(payload).__name__}, expected a list or object"
+        return None, f"top level is {type(payload).__name__}, expected a list or object"
     if _looks_like_record(payload):
-        return [payload], None, None
+        return FeedPage([payload]), None
     status = payload.get("status")
     data = payload.get("data")
     if status is False or (isinstance(status, str) and status.lower() in ("false", "error")):
         if not data:
             msg = payload.get("message") or payload.get("msg") or ""
-            return None, None, f"feed says status={status!r} {msg}".strip()
-    next_link = _next_link(payload)
+            return None, f"feed says status={status!r} {msg}".strip()
+    pager = payload
     if isinstance(data, dict) and isinstance(data.get("data"), list):  # paginator inside data
-        next_link = next_link or _next_link(data)
-        data = data["data"]
+        pager, data = data, data["data"]
+    paginated = bool(_PAGINATION_KEYS & set(pager)) or bool(_PAGINATION_KEYS & set(payload))
+    next_link = _next_link(pager) or _next_link(payload)
     if isinstance(data, list):
-        return data, next_link, None
+        return FeedPage(data, next_link, paginated), None
     if data is None and ("data" in payload or status is not None):
-        return [], next_link, None
+        return FeedPage([], next_link, paginated), None
     values = list(payload.values())
     if values and all(_looks_like_record(v) for v in values):
-        return values, None, None
-    return None, None, f"object without a record list (keys: {', '.join(list(payload)[:10])})"
+        return FeedPage(values), None
+    return None, f"object without a record list (keys: {', '.join(list(payload)[:10])})"
+
+
+_PAGINATION_KEYS = {"next_page_url", "next", "nextPage", "next_page", "links", "meta",
+                    "current_page", "last_page", "pagination"}
 
 
 def _next_link(obj: dict) -> str | None:
@@ -216,17 +231,10 @@ def next_page_number_url(url: str) -> str | None:
 
 # --------------------------------------------------------------------------- region and jenis
 
-_KIND_BY_CODE_END = (("bup", "kabupaten"), ("wal", "kota"), ("wali", "kota"), ("gub", "provinsi"))
-
-
 def region_kind_for(jenis_code: str | None) -> str | None:
-    """Which kind of region issues this type: perbup → kabupaten, perwal → kota, pergub → provinsi."""
-    if not jenis_code:
-        return None
-    for end, kind in _KIND_BY_CODE_END:
-        if jenis_code.endswith(end):
-            return kind
-    return None
+    """Which level issues this jenis: ``id`` (national), ``provinsi``, ``kabupaten``, ``kota``,
+    ``daerah`` (any region, e.g. Perda) or None."""
+    return nlp_metadata.JENIS_LEVEL.get(jenis_code or "")
 
 
 def resolve_region(name: str | None, kind: str | None = None) -> str | None:
@@ -275,10 +283,11 @@ class JdihnFeedSpider(SourceSpider):
         if error:
             yield CrawlProblem(locator=response.url, reason="malformed_json", detail=error)
             return
-        records, next_link, error = unwrap(payload)
+        page, error = unwrap(payload)
         if error:
             yield CrawlProblem(locator=response.url, reason="unexpected_shape", detail=error)
             return
+        records = page.records
         new_ids = 0
         for i, raw in enumerate(records):
             if not isinstance(raw, dict):
@@ -299,19 +308,23 @@ class JdihnFeedSpider(SourceSpider):
             if item is not None:
                 yield item
         yield ListingParsed(url=response.url, records=len(records))
-        nxt = self._next_url(response.url, next_link, bool(records) and new_ids > 0)
+        nxt = self._next_url(response.url, page, bool(records) and new_ids > 0)
         if nxt:
             yield self.listing_request(nxt, self.parse)
 
-    def _next_url(self, current: str, next_link: str | None, got_new: bool) -> str | None:
+    def _next_url(self, current: str, page: FeedPage, got_new: bool) -> str | None:
+        """The next page: the feed's own next link; else ``?page=N+1`` while pages bring new
+        records (a site that ignores ``page`` repeats itself and so stops the loop)."""
+        if not got_new:
+            return None
         if self._pages >= self.source.max_pages:
             self.logger.warning("%s: stopping after %d feed pages (max_pages)",
                                 self.source.name, self._pages)
             return None
-        if next_link:
-            url = clean_url(next_link, current)
-            return url if url and url != current and got_new else None
-        if got_new:
+        if page.next_link:
+            url = clean_url(page.next_link, current)
+            return url if url and url != current else None
+        if not page.paginated:
             return next_page_number_url(current)
         return None
 
@@ -338,18 +351,17 @@ class JdihnFeedSpider(SourceSpider):
                  or (diundangkan.year if diundangkan else None)
                  or (ditetapkan.year if ditetapkan else None))
         judul = as_text(rec.get("judul"))
-        region = self.source.region
         teu, tempat = as_text(rec.get("teuBadan")), as_text(rec.get("tempatTerbit"))
-        if region is None:
-            region = (resolve_region(teu, region_kind_for(jenis_code))
-                      or resolve_region(tempat, region_kind_for(jenis_code)))
+        region = self.issuing_region(jenis_code, teu, tempat)
         tentang, abstrak_only = None, False
         if judul:
             meta = _parse_title(judul, region)
             full = meta is not None and bool(meta.jenis_code and meta.nomor)
             if full:
                 tentang = meta.tentang
-                jenis_code = jenis_code or meta.jenis_code
+                if not jenis_code and meta.jenis_code:
+                    jenis_code = meta.jenis_code
+                    region = self.issuing_region(jenis_code, teu, tempat)
                 jenis = jenis if hit else (meta.jenis or jenis)
                 nomor = nomor or meta.nomor
                 tahun = tahun or meta.tahun
@@ -379,6 +391,28 @@ class JdihnFeedSpider(SourceSpider):
             "status": as_text(rec.get("status")), "tanggal_ditetapkan": ditetapkan,
             "tanggal_diundangkan": diundangkan, "files": files, "record": rec.raw,
         }
+
+    def issuing_region(self, jenis_code: str | None, teu: str | None,
+                       tempat: str | None) -> str | None:
+        """Kemendagri code of the region that issued a record's document.
+
+        National instruments listed by a regional JDIH (UU, PP, Permen...) get ``id``. Otherwise
+        the source's own region, unless the jenis belongs to another level (a Pergub on a
+        kabupaten's site), then ``teuBadan``/``tempatTerbit`` (``"Jawa Tengah.Kabupaten Batang"``).
+        """
+        level = region_kind_for(jenis_code)
+        if level == "id":
+            return "id"
+        kind = level if level in ("provinsi", "kabupaten", "kota") else None
+        own = wilayah.by_code().get(self.source.region or "")
+        if own is not None and (kind is None or own.kind == kind):
+            return own.kode
+        named = resolve_region(teu, kind) or resolve_region(tempat, kind)
+        if named:
+            return named
+        if own is not None and kind == "provinsi":
+            return own.kode_provinsi
+        return None
 
 
 def _parse_title(judul: str, region_hint: str | None):
