@@ -1,6 +1,6 @@
 """``python -m crawler``: one crawl in a fresh process (the way tests and scripts run crawls).
 
-    python -m crawler --sources sources.demo.yaml [--only NAME ...] [--data-dir DIR] [--json]
+    python -m crawler --sources pantau/data/demo/sources.yaml [--only NAME ...] [--data-dir DIR] [--json]
 
 Initialises the catalogue if needed, runs ``crawler.runner.crawl`` once, and prints one line per
 source (or a JSON list of summaries with ``--json``). The exit status is 0 even when sources

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from scrapy import exceptions as sx
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx
 from twisted.python.failure import Failure
-
-from scrapy.spidermiddlewares.httperror import HttpError
 
 
 def download_failure_reason(exc: BaseException | Failure) -> tuple[str, str]:
@@ -17,9 +16,7 @@ def download_failure_reason(exc: BaseException | Failure) -> tuple[str, str]:
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}", detail
     if isinstance(exc, sx.IgnoreRequest):
-        if "robots" in str(exc).lower():
-            return "robots_forbidden", detail
-        return "ignored", detail
+        return ("robots_forbidden" if "robots" in str(exc).lower() else "ignored"), detail
     if isinstance(exc, (sx.DownloadTimeoutError, tx.TimeoutError, TimeoutError)):
         return "timeout", detail
     if isinstance(exc, (sx.CannotResolveHostError, tx.DNSLookupError)):
@@ -27,10 +24,9 @@ def download_failure_reason(exc: BaseException | Failure) -> tuple[str, str]:
     if isinstance(exc, (sx.DownloadConnectionRefusedError, tx.ConnectionRefusedError,
                         ConnectionRefusedError)):
         return "connection_refused", detail
-    if isinstance(exc, sx.DownloadCancelledError) or "max size" in str(exc).lower():
-        if "size" in str(exc).lower():
-            return "too_large", detail
-        return "cancelled", detail
+    if isinstance(exc, sx.DownloadCancelledError):
+        # Scrapy cancels a download that exceeds DOWNLOAD_MAXSIZE / download_maxsize
+        return ("too_large" if "max size" in str(exc) else "cancelled"), detail
     if isinstance(exc, sx.ResponseDataLossError):
         return "incomplete_response", detail
     if isinstance(exc, (sx.DownloadFailedError, tx.ConnectError, tx.ConnectionLost,

@@ -1,4 +1,4 @@
-"""The item pipeline: validate what a spider yields, download its files, upsert it into the catalogue.
+"""The item pipeline: validate what a spider yields, fetch its files, upsert it into the catalogue.
 
 Spiders yield ``DocumentItem``-shaped dicts, ``CrawlProblem``s and ``ListingParsed`` markers. For a
 document, each ``FileLink`` is fetched through the crawler's own engine (so robots.txt, retries,
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from pydantic import ValidationError
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DownloadCancelledError, DropItem, NotConfigured
 
 from crawler.errors import download_failure_reason
 from crawler.events import CrawlProblem, ListingParsed
@@ -124,6 +124,12 @@ class CataloguePipeline:
         request = scrapy.Request(url, meta=meta, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
+        except DownloadCancelledError as exc:
+            # Scrapy cancels a body that grows past download_maxsize; without a Content-Length
+            # the exception does not say so, but nothing else cancels a running crawl's download
+            reason = "too_large" if self.crawler.engine.running else "cancelled"
+            return FetchedFile(url=url, error=reason,
+                               detail=f"download cancelled (limit {limit} bytes): {exc}")
         except Exception as exc:  # the reason is recorded; the item is still imported
             reason, detail = download_failure_reason(exc)
             return FetchedFile(url=url, error=reason, detail=detail)

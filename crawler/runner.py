@@ -65,7 +65,8 @@ def select_sources(sources: list[SourceConfig], only: list[str] | None) -> list[
     names = {s.name for s in sources}
     unknown = [n for n in only if n not in names]
     if unknown:
-        raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+        raise ValueError(f"unknown source(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(names))}")
     wanted = set(only)
     return [s for s in sources if s.name in wanted]
 
@@ -84,9 +85,8 @@ def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = 
     if _reactor_used:
         raise RuntimeError("crawler.runner.crawl() can be called once per process: Twisted's "
                            "reactor cannot be restarted. Run another crawl in a new process.")
-    _reactor_used = True
-    process = CrawlerProcess(scrapy_settings(cat.settings, log_level),
-                             install_root_handler=install_root_handler)
+    process = CrawlerProcess({**scrapy_settings(cat.settings, log_level),
+                              "LOG_INSTALL_ROOT_HANDLER": install_root_handler})
     contexts: list[RunContext] = []
     started = 0
     for i, cfg in enumerate(selected):
@@ -105,6 +105,7 @@ def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = 
                 _fail_before_start(ctx, "missing_credentials", str(exc))
                 continue
         try:
+            _reactor_used = True  # the first crawler installs the reactor
             cls = type(f"{spidercls.__name__}_{i}", (spidercls,),
                        {"custom_settings": {**(spidercls.custom_settings or {}),
                                             **per_source_settings(cfg)}})
@@ -117,15 +118,19 @@ def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = 
         except Exception as exc:  # a broken spider class must not stop the other sources
             logger.exception("cannot start the crawl of %s", cfg.name)
             _fail_before_start(ctx, "spider_exception", f"{type(exc).__name__}: {exc}")
-    if started:
-        process.start(install_signal_handlers=install_signal_handlers)
-    return [_close_run(ctx) for ctx in contexts]
+    try:
+        if started:
+            process.start(install_signal_handlers=install_signal_handlers)
+    finally:  # whatever happened, every run is closed with what is known
+        summaries = [_close_run(ctx) for ctx in contexts]
+    return summaries
 
 
 def _open_run(cat: Catalogue, cfg: SourceConfig) -> RunContext:
     with cat.session() as s:
-        source = importer.get_or_create_source(s, cfg.name, cfg.kind, cfg.url or (cfg.urls or [None])[0],
-                                               region_code=cfg.region, config=cfg.stored_config())
+        url = cfg.url or (cfg.urls or [None])[0]
+        source = importer.get_or_create_source(s, cfg.name, cfg.kind, url, region_code=cfg.region,
+                                               config=cfg.stored_config())
         run = importer.start_run(s, source)
         s.flush()
         s.expunge(run)
@@ -173,8 +178,9 @@ def _close_run(ctx: RunContext) -> RunSummary:
         run.requests = int(ctx.stats.get("downloader/request_count", 0) or 0)
         run.stats = {k: _jsonable(ctx.stats[k]) for k in _STATS_KEPT if k in ctx.stats}
         if ctx.failed_reason:
-            status, reason = "failed", f"{ctx.failed_reason}: {ctx.source.kind}" \
-                if ctx.failed_reason == "unsupported_kind" else ctx.failed_reason
+            status, reason = "failed", ctx.failed_reason
+            if reason == "unsupported_kind":
+                reason = f"{reason}: {ctx.source.kind}"
         else:
             status, reason = "finished", ctx.finish_reason or "did not run"
             if not run.items and run.errors:

@@ -56,7 +56,7 @@ class AuthConfig(BaseModel):
         return self
 
     def credentials(self) -> tuple[str, str]:
-        """(username, password); raises ``SourceConfigError`` when an environment variable is unset."""
+        """(username, password); ``SourceConfigError`` when an environment variable is unset."""
         def pick(value: str | None, env: str | None, what: str) -> str:
             if env:
                 if env not in os.environ:

@@ -97,7 +97,10 @@ def _crawl(cat, sources_file: str, only: list[str]) -> list[str]:
     from crawler.runner import crawl as run_crawl
     from crawler.sources import load_sources
     sources = load_sources(Path(sources_file))
-    return [str(s) for s in run_crawl(cat, sources, only=only or None)]
+    return [f"{r.name}: {r.status} ({r.finish_reason}) — {r.requests} permintaan, {r.items} item, "
+            f"{r.docs_new} dokumen baru, {r.docs_updated} diperbarui, {r.docs_unchanged} tetap, "
+            f"{r.files_new} berkas baru, {r.errors} galat"
+            for r in run_crawl(cat, sources, only=only or None, log_level="WARNING")]
 
 
 @main.command()
@@ -257,6 +260,7 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
         click.echo(line)
     if server is not None:
         server.shutdown()
+        server.server_close()
     click.echo(extract_pending(cat).line())
     idx = EmbeddedSearch.for_catalogue(cat)
     stats = idx.sync(cat)
@@ -266,7 +270,7 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
 
 
 def _demo_sources(settings: Settings, port: int) -> Path:
-    """The bundled demo registry (sources.demo.yaml) pointed at the demo site's actual port."""
+    """The bundled demo registry (pantau/data/demo/sources.yaml) pointed at the demo site's actual port."""
     from importlib import resources
     text = (resources.files("pantau") / "data" / "demo" / "sources.yaml").read_text(encoding="utf-8")
     path = settings.data_dir / "sources.demo.yaml"

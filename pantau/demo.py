@@ -65,8 +65,8 @@ def article_html(article_id: str) -> str:
 
 
 def index_html() -> str:
-    items = "\n".join(f'<li><a href="/berita/{i}.html">{html.escape(article(i)["headline"])}</a></li>'
-                      for i in article_ids())
+    items = "\n".join(f'<li><a href="/berita/{i}.html">{html.escape(article(i)["headline"])}'
+                      f'</a></li>' for i in article_ids())
     return ('<!DOCTYPE html>\n<html lang="id">\n<head><meta charset="utf-8">'
             '<title>Berita</title></head>\n<body>\n<h1>Berita</h1>\n'
             f'<ul>\n{items}\n</ul>\n<p><a href="/">Beranda</a></p>\n</body>\n</html>\n')
@@ -117,7 +117,8 @@ class DemoHandler(BaseHTTPRequestHandler):
         if path in ("/", "/index.html"):
             return 200, "text/html; charset=utf-8", HOME.encode()
         if path == "/feed/document.json":
-            feed = (DEMO / "feed.json").read_text(encoding="utf-8").replace(PLACEHOLDER, self._base())
+            feed = (DEMO / "feed.json").read_text(encoding="utf-8")
+            feed = feed.replace(PLACEHOLDER, self._base())
             return 200, "application/json; charset=utf-8", feed.encode("utf-8")
         if path.startswith("/file/"):
             name = path[len("/file/"):]
@@ -136,7 +137,8 @@ class DemoHandler(BaseHTTPRequestHandler):
         logger.debug("demo %s - %s", self.address_string(), format % args)
 
 
-def serve_demo(host: str = "127.0.0.1", port: int = 8765) -> tuple[ThreadingHTTPServer, threading.Thread]:
+def serve_demo(host: str = "127.0.0.1",
+               port: int = 8765) -> tuple[ThreadingHTTPServer, threading.Thread]:
     """Start the demo site in a daemon thread; ``port=0`` picks a free port.
 
     The returned server has ``server.url`` (``http://host:port``) and ``server.server_address``;
@@ -144,7 +146,8 @@ def serve_demo(host: str = "127.0.0.1", port: int = 8765) -> tuple[ThreadingHTTP
     """
     server = ThreadingHTTPServer((host, port), DemoHandler)
     server.daemon_threads = True
-    server.url = f"http://{server.server_address[0]}:{server.server_address[1]}"  # type: ignore[attr-defined]
+    bound_host, bound_port = server.server_address[:2]
+    server.url = f"http://{bound_host}:{bound_port}"  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, name="pantau-demo", daemon=True)
     thread.start()
     return server, thread

@@ -81,7 +81,7 @@ do_build() {
     if [[ -n "${MAVEN_REPO_LOCAL:-}" ]]; then
         mvn_args+=("-Dmaven.repo.local=$MAVEN_REPO_LOCAL")
     fi
-    log "building the test node launcher (first time downloads ~100 MB from Maven Central)..."
+    log "building the test node launcher (the first build downloads ~80 MB into the local Maven repository)..."
     local started=$SECONDS
     rm -f "$CP_FILE" "$STAMP"
     if ! mvn "${mvn_args[@]}" compile dependency:build-classpath \
@@ -157,7 +157,7 @@ running_pid() {
 ready_url() {
     [[ -f "$LOG_FILE" ]] || return 1
     local line
-    line="$(grep -a -m1 '^READY http' "$LOG_FILE" || true)"
+    line="$(grep -aoE -m1 '^READY http://[0-9.]+:[0-9]+' "$LOG_FILE" || true)"
     [[ -n "$line" ]] || return 1
     echo "${line#READY }"
 }

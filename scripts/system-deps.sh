@@ -6,6 +6,8 @@
 #   tesseract-ocr     OCR of scanned regulation PDFs
 #   tesseract-ocr-ind Indonesian language data for tesseract
 #   poppler-utils     pdftoppm / pdftotext
+#   openjdk-17-jdk-headless, maven, curl   (only if `javac`/`mvn`/`curl` are missing)
+#                     the real OpenSearch node for search-engine tests
 #
 # Idempotent: when everything is present it prints one line and exits 0;
 # `apt-get update` runs only when something has to be installed.
@@ -32,6 +34,13 @@ missing=()
 for pkg in "${packages[@]}"; do
     is_installed "$pkg" || missing+=("$pkg")
 done
+# The OpenSearch test node needs a JDK (17+) and Maven; a machine may have them from outside
+# Debian's packages, so these are checked by command, not by package.
+if [[ -z "${PANTAU_SYSTEM_PACKAGES:-}" ]]; then
+    command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+    command -v mvn >/dev/null 2>&1 || missing+=(maven)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
     echo "system-deps: all ${#packages[@]} packages present (${packages[*]})"

@@ -1,4 +1,4 @@
-"""The spider for each source kind of the registry; a region's source is a registry row, not code."""
+"""The spider for each source kind; a region's source is a row in the registry, not code."""
 
 from __future__ import annotations
 

@@ -46,16 +46,17 @@ class FixtureHandler(BaseHTTPRequestHandler):
         path = parts.path
         status, ctype, body = self._route(path, parse_qs(parts.query))
         self.server.log.append((path + (f"?{parts.query}" if parts.query else ""), status))
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        if status == 401:
-            self.send_header("WWW-Authenticate", 'Basic realm="jdih"')
-        self.end_headers()
         try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            if path != "/file/big-stream.pdf":  # that one ends when the connection closes
+                self.send_header("Content-Length", str(len(body)))
+            if status == 401:
+                self.send_header("WWW-Authenticate", 'Basic realm="jdih"')
+            self.end_headers()
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (timeout, size)
-            pass
+            self.close_connection = True
 
     def _route(self, path: str, query: dict):
         if path.startswith("/auth/"):
@@ -69,7 +70,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
         if path == "/file/slow.pdf":
             time.sleep(SLOW_SECONDS)
             return 200, "application/pdf", (REAL / "sosial-abstrak-perda-2-2023.pdf").read_bytes()
-        if path == "/file/big.pdf":
+        if path in ("/file/big.pdf", "/file/big-stream.pdf"):
             return 200, "application/pdf", b"%PDF-1.4\n" + b"0" * BIG_BYTES
         if path in REAL_FILES:
             return 200, "application/pdf", (REAL / REAL_FILES[path]).read_bytes()

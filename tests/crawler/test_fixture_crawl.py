@@ -31,10 +31,11 @@ def _sha(name: str) -> str:
 
 
 def _sources(base: str, down: str) -> dict:
-    fast = {"rate_limit": 0, "timeout": 1}
+    fast = {"rate_limit": 0}
     return {"sources": [
+        # timeout 1 s: /file/slow.pdf (2.5 s) must time out
         {"name": "messy", "kind": "jdihn_feed", "url": f"{base}/messy/feed/document.json", **fast,
-         "verified": "fixture"},
+         "timeout": 1, "verified": "fixture"},
         {"name": "zero", "kind": "jdihn_feed", "url": f"{base}/zero/feed/document.json", **fast},
         {"name": "malformed", "kind": "jdihn_feed", "url": f"{base}/malformed/feed/document.json",
          **fast},
@@ -97,7 +98,7 @@ def test_documents_are_exactly_the_identified_records(crawled):
         assert sorted(docs) == sorted([
             "perbup/33.25/2024/30", "perda/33.25/2023/2", "perbup/33.25/2025/20",
             "perbup/33.25/2022/12", "perbup/33.25/2022/13", "perbup/33.25/2022/14",
-            "perbup/33.25/2022/15",
+            "perbup/33.25/2022/15", "perbup/33.25/2022/16",
             "perwal/33.75/2021/5", "perwal/33.75/2021/6", "perwal/33.75/2021/7",
             "perwal/33.75/2021/8",
         ])
@@ -163,6 +164,7 @@ def test_sightings_record_every_place_a_document_was_seen(crawled):
         ("perbup/33.25/2022/13", f"{feed}#1501", "messy", None),
         ("perbup/33.25/2022/14", f"{feed}#1502", "messy", None),
         ("perbup/33.25/2022/15", f"{feed}#1503", "messy", None),
+        ("perbup/33.25/2022/16", f"{feed}#1504", "messy", None),
         ("perwal/33.75/2021/5", f"{base}/paged/api/produk-hukum/peraturan#5", "paged", None),
         ("perwal/33.75/2021/6", f"{base}/paged/api/produk-hukum/peraturan#6", "paged", None),
         ("perwal/33.75/2021/7", f"{base}/numbered/feed.json?page=1#7", "numbered", None),
@@ -181,10 +183,11 @@ def test_failures_are_recorded_with_reasons(crawled):
         ("fetch", f"{base}/file/error500.pdf", "http_500"),
         ("fetch", f"{base}/file/not-found.pdf", "not_pdf"),
         ("fetch", f"{base}/file/slow.pdf", "timeout"),
-        ("fetch", f"{base}/file/big.pdf", "too_large"),
+        ("fetch", f"{base}/file/big.pdf", "too_large"),  # Content-Length says so
+        ("fetch", f"{base}/file/big-stream.pdf", "too_large"),  # the body grows past the cap
         ("fetch", f"{base}/private/perbup-15-2022.pdf", "robots_forbidden"),
         ("metadata", f"{feed}#1700", "no_identity"),
-        ("crawl", f"{feed}#9", "bad_record"),
+        ("crawl", f"{feed}#10", "bad_record"),
         ("crawl", f"{base}/malformed/feed/document.json", "malformed_json"),
         ("fetch", f"{base}/auth/feed/document.json?v=2", "http_401"),
         ("crawl", f"{base}/auth/feed/document.json?v=3", "missing_credentials"),
@@ -200,7 +203,7 @@ def test_run_summaries(crawled):
                           "paged", "numbered", "down", "cms"}
     messy = first["messy"]
     assert (messy["status"], messy["finish_reason"]) == ("finished", "finished")
-    assert messy["items"] == 9 and messy["errors"] == 7
+    assert messy["items"] == 10 and messy["errors"] == 8
     assert first["zero"] | {"run_id": 0, "requests": 0} == {
         "name": "zero", "kind": "jdihn_feed", "run_id": 0, "status": "finished",
         "finish_reason": "finished", "requests": 0, "items": 0, "docs_new": 0,
@@ -214,7 +217,7 @@ def test_run_summaries(crawled):
     assert first["auth-unset"]["finish_reason"] == "missing_credentials"
     assert (first["cms"]["status"], first["cms"]["finish_reason"]) == \
         ("failed", "unsupported_kind: jdih_cms:baghukum")
-    assert sum(s["docs_new"] for s in first.values()) == 11
+    assert sum(s["docs_new"] for s in first.values()) == 12
     assert sum(s["files_new"] for s in first.values()) == 4
 
 
@@ -233,7 +236,7 @@ def test_second_crawl_fetches_no_known_file_and_adds_no_rows(crawled):
         ("fetch", f"{crawled['base']}/file/not-found.pdf", "not_pdf", 2)}
     second = crawled["second"]
     assert second["messy"]["docs_new"] == 0 and second["messy"]["files_new"] == 0
-    assert second["messy"]["docs_unchanged"] == 8
+    assert second["messy"]["docs_unchanged"] == 9
     assert sum(s["docs_new"] + s["docs_updated"] for s in second.values()) == 0
 
 
@@ -243,3 +246,62 @@ def test_requests_are_polite(crawled):
     assert not any(p.startswith("/private/") for p, _ in log)  # robots.txt forbids it
     # HTTP 500 is retried (RETRY_TIMES=2), then given up
     assert [s for p, s in log if p == "/file/error500.pdf"] == [500, 500, 500]
+
+
+BOOM = """
+import sys
+from crawler import spiders
+from crawler.spiders.base.news import NewsSpider
+from crawler.__main__ import main
+
+class BoomSpider(NewsSpider):
+    async def start(self):
+        if self.source.name == "boom-start":
+            raise RuntimeError("boom in start")
+        async for r in super().start():
+            yield r
+
+    def parse(self, response, **kwargs):
+        raise RuntimeError("boom in parse")
+
+spiders.SPIDERS["news"] = BoomSpider
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_spider_that_raises_ends_as_a_finished_run_with_errors(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.crawler.fixture_site import REPO
+    settings = load_settings(data_dir=str(tmp_path / "var"), config_file=str(tmp_path / "x.toml"))
+    cat = Catalogue(settings)
+    cat.init()
+    with FixtureSite() as site:
+        f = tmp_path / "sources.yaml"
+        f.write_text(yaml.safe_dump({"sources": [
+            {"name": "boom-parse", "kind": "news", "url": f"{site.base}/zero/feed/document.json",
+             "rate_limit": 0},
+            {"name": "boom-start", "kind": "news",
+             "url": f"{site.base}/zero/feed/document.json?start", "rate_limit": 0},
+            {"name": "zero", "kind": "jdihn_feed", "url": f"{site.base}/zero/feed/document.json",
+             "rate_limit": 0}]}))
+        proc = subprocess.run([sys.executable, "-c", BOOM, "--sources", str(f), "--data-dir",
+                               str(settings.data_dir), "--config", str(tmp_path / "x.toml"),
+                               "--json"], cwd=REPO, env=dict(os.environ), capture_output=True,
+                              text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = {s["name"]: s for s in json.loads(proc.stdout)}
+    assert runs["boom-parse"]["status"] == "finished" and runs["boom-parse"]["errors"] == 1
+    assert runs["boom-start"]["status"] == "finished" and runs["boom-start"]["errors"] == 1
+    assert runs["zero"]["errors"] == 0  # the other sources are not affected
+    with cat.session() as s:
+        failures = {(f.stage, f.locator[len(site.base):], f.reason,
+                     ("boom in parse" in f.detail, "boom in start" in f.detail))
+                    for f in s.scalars(select(Failure))}
+    cat.dispose()
+    assert failures == {
+        ("crawl", "/zero/feed/document.json", "spider_exception", (True, False)),
+        ("crawl", "/zero/feed/document.json?start", "spider_exception", (False, True))}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -27,7 +26,6 @@ class SourceSpider(scrapy.Spider):
     def __init__(self, source: SourceConfig, **kwargs: Any):
         super().__init__(name=source.name, **kwargs)
         self.source = source
-        self.crawled_at = datetime.now(timezone.utc)
 
     def auth_meta(self, url: str) -> dict:
         """Request meta for HTTP Basic auth, sent only to the source's own host."""

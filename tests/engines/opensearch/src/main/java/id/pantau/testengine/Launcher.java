@@ -1,8 +1,12 @@
 package id.pantau.testengine;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,7 +29,8 @@ import org.opensearch.http.HttpServerTransport;
  * <li>cluster {@code pantau-test}, single-node discovery, HTTP and transport bound to 127.0.0.1;</li>
  * <li>{@code --port 0} lets the OS pick a free HTTP port (the READY line tells which);</li>
  * <li>node home, data and logs under {@code <dir>/node_1};</li>
- * <li>no security plugin (plain HTTP, no auth); disk watermarks off; 1 shard is OpenSearch's default;</li>
+ * <li>no security plugin (plain HTTP, no auth); disk watermarks off; indices default to 1 shard
+ * (OpenSearch's default) and 0 replicas ({@code cluster.default_number_of_replicas});</li>
  * <li>prints {@code READY http://127.0.0.1:PORT} once the cluster is yellow or green;</li>
  * <li>stops cleanly on SIGTERM/SIGINT and, with {@code --watch-stdin}, when stdin reaches EOF
  * (so the node dies with the test process that owns the pipe).</li>
@@ -33,6 +38,13 @@ import org.opensearch.http.HttpServerTransport;
  * Port and dir can also come from {@code PANTAU_OPENSEARCH_PORT} / {@code PANTAU_OPENSEARCH_DIR}.
  */
 public final class Launcher {
+
+    /**
+     * The process's real stdout. OpenSearch's logging setup re-routes System.out through log4j
+     * (prefixing every line), so our protocol lines (READY/FAILED/STOPPED) go here instead.
+     */
+    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
 
     private Launcher() {
     }
@@ -71,15 +83,15 @@ public final class Launcher {
         final CountDownLatch stopped = new CountDownLatch(1);
         final Runnable shutdown = () -> {
             if (closed.compareAndSet(false, true)) {
-                System.out.println("STOPPING");
-                System.out.flush();
+                OUT.println("STOPPING");
+                OUT.flush();
                 try {
                     runner.close();
                 } catch (final IOException | RuntimeException e) {
-                    System.err.println("error while closing node: " + e);
+                    OUT.println("error while closing node: " + e);
                 }
-                System.out.println("STOPPED");
-                System.out.flush();
+                OUT.println("STOPPED");
+                OUT.flush();
             }
             stopped.countDown();
         };
@@ -96,7 +108,7 @@ public final class Launcher {
                 } catch (final IOException e) {
                     // treat a broken stdin like EOF
                 }
-                System.out.println("stdin closed: shutting down");
+                OUT.println("stdin closed: shutting down");
                 System.exit(0); // runs the shutdown hook
             }, "pantau-opensearch-stdin-watch");
             watcher.setDaemon(true);
@@ -113,6 +125,8 @@ public final class Launcher {
                 // The machine's disk filling up must not make shards unassignable in tests.
                 settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
                 settings.put("action.auto_create_index", true);
+                // One node: indices created without settings get 0 replicas (green, not yellow).
+                settings.put("cluster.default_number_of_replicas", 0);
                 settings.put("node.processors", Math.min(2, Runtime.getRuntime().availableProcessors()));
                 // small caches for a small heap
                 settings.put("indices.fielddata.cache.size", "10%");
@@ -122,20 +136,20 @@ public final class Launcher {
             final ClusterHealthStatus status = runner.ensureYellow();
             final HttpServerTransport http = runner.node().injector().getInstance(HttpServerTransport.class);
             final InetSocketAddress bound = http.boundAddress().publishAddress().address();
-            System.out.println("HEALTH " + status.name().toLowerCase());
-            System.out.println("READY http://" + host + ":" + bound.getPort());
-            System.out.flush();
+            OUT.println("HEALTH " + status.name().toLowerCase());
+            OUT.println("READY http://" + host + ":" + bound.getPort());
+            OUT.flush();
         } catch (final Throwable t) {
-            System.out.println("FAILED " + t);
-            t.printStackTrace(System.out);
-            System.out.flush();
+            OUT.println("FAILED " + t);
+            t.printStackTrace(OUT);
+            OUT.flush();
             Runtime.getRuntime().halt(1);
         }
 
         // Also leave if the node gets closed from inside (e.g. fatal error).
         while (!closed.get()) {
             if (runner.isClosed() && !closed.get()) {
-                System.out.println("node closed");
+                OUT.println("node closed");
                 System.exit(1);
             }
             if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
