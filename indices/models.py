@@ -95,6 +95,9 @@ class Document(Base):
     status: Mapped[str | None] = mapped_column(String(64))
     tanggal_ditetapkan: Mapped[date | None] = mapped_column(Date)
     tanggal_diundangkan: Mapped[date | None] = mapped_column(Date)
+    # News articles: the outlet and the date the article was published.
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    published_on: Mapped[date | None] = mapped_column(Date)
     # Where the metadata above came from: "feed", "teks" (read from the text), "judul".
     metadata_origin: Mapped[str | None] = mapped_column(String(32))
     # Text state: "belum" (not read yet), "ok", "perlu_ocr" (scanned, no OCR yet), "gagal"
@@ -178,6 +181,8 @@ class Fact(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    # The file whose extracted text the offsets point into.
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("document_file.sha256"), index=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     pasal: Mapped[str | None] = mapped_column(String(32))
     ayat: Mapped[str | None] = mapped_column(String(32))
@@ -211,6 +216,39 @@ class Failure(Base):
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AdoptionStatus(Base):
+    """The derived status of one region for one indicator (``indices/adoption.py``); never typed by
+    hand: recomputed from documents, facts and sources by ``pantau index``.
+
+    ``status`` is ``ada`` (a regulation/circular satisfies it), ``diberitakan`` (only news reports
+    it), ``belum_ditemukan`` (the region's sources were checked and nothing satisfies it) or
+    ``tidak_terpantau`` (no source of the region is crawled). ``evidence`` holds the documents,
+    Pasal and quotes, or the sources checked and when.
+    """
+
+    __tablename__ = "adoption_status"
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.kode"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    since: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[dict] = mapped_column(default=dict)
+    indicator_version: Mapped[str] = mapped_column(String(32))
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key for the write endpoints (upload). Only its SHA-256 is stored."""
+
+    __tablename__ = "api_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown to tell keys apart
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 Index("ix_document_region_jenis", Document.region_code, Document.jenis_code)
