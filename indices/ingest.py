@@ -55,12 +55,23 @@ def provisional_key(sha256: str, kind: str = "regulation") -> str:
 def read_file(session: Session, blobs: BlobStore, file: DocumentFile, settings) -> nlp_text.ExtractedText:
     """Extract the text of a stored file into ``page_text``; raises TextExtractionError."""
     data = blobs.get(file.sha256)
-    extracted = nlp_text.extract_text(data, file.media_type, filename=file.filename,
-                                      max_bytes=settings.max_file_bytes,
-                                      max_pages=settings.max_pages)
+    # In a child process with a hard time limit: no parser can hang the run. Scanned pages go
+    # through OCR (cached by page-image hash under the data dir).
+    extracted = nlp_text.extract_text_guarded(
+        data, file.media_type, filename=file.filename, timeout=settings.document_timeout,
+        max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, ocr=True,
+        cache_dir=settings.cache_dir / "ocr")
     importer.replace_page_texts(session, file, extracted.pages)
-    file.text_status = "perlu_ocr" if extracted.needs_ocr else "ok"
+    file.text_status = text_status(extracted)
     return extracted
+
+
+def text_status(extracted: nlp_text.ExtractedText) -> str:
+    """``ok``; ``perlu_ocr`` when pages have no text and OCR was not possible; ``tidak_andal`` when
+    the text is unreliable (poor OCR, garbled layer), so "not found" in it proves nothing."""
+    if extracted.needs_ocr:
+        return "perlu_ocr"
+    return "tidak_andal" if extracted.unreliable else "ok"
 
 
 def looks_like_abstrak(text: str) -> bool:

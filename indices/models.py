@@ -100,8 +100,9 @@ class Document(Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     # Where the metadata above came from: "feed", "teks" (read from the text), "judul".
     metadata_origin: Mapped[str | None] = mapped_column(String(32))
-    # Text state: "belum" (not read yet), "ok", "perlu_ocr" (scanned, no OCR yet), "gagal"
-    # (unreadable), "hanya_abstrak" (only the JDIH catalogue summary has been read).
+    # Text state: "belum" (not read yet), "ok", "perlu_ocr" (scanned, OCR not possible),
+    # "tidak_andal" (text unreliable: poor OCR, garbled layer), "gagal" (unreadable),
+    # "hanya_abstrak" (only the JDIH catalogue summary has been read).
     text_status: Mapped[str] = mapped_column(String(16), default="belum")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

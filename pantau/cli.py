@@ -25,8 +25,11 @@ def _catalogue(settings: Settings, *, init: bool = True):
 
 
 def _progress() -> Progress:
+    # No auto-refresh thread: text extraction forks worker processes, which is only safe (and
+    # fast) while the process has a single thread. Callers refresh on each step instead.
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
+                    TimeElapsedColumn(), console=err, transient=False, auto_refresh=False,
+                    disable=not err.is_terminal)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,6 +74,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], region: str | None, news
 
         def tick(res):
             prog.advance(task)
+            prog.refresh()
             if res.outcome == "failed":
                 err.print(f"[red]gagal[/red] {res.locator}: {res.reason} — {res.detail}")
         summary = ingest_paths(cat, files, region_hint=region, kind="news" if news else "regulation",
@@ -84,23 +88,32 @@ def ingest(settings: Settings, paths: tuple[Path, ...], region: str | None, news
 @click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False),
               help="Registri sumber (default: $PANTAU_SOURCES or sources.yaml)")
 @click.option("--source", "only", multiple=True, help="Hanya sumber ini (nama); dapat diulang")
+@click.option("--due", is_flag=True,
+              help="Hanya sumber yang jatuh tempo (jelajah terakhir lebih lama dari 'recrawl')")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Lewati rekaman/daftar bertanggal sebelum YYYY-MM-DD (bila sumber memberi tanggal)")
 @click.pass_obj
-def crawl(settings: Settings, sources_file: str | None, only: tuple[str, ...]) -> None:
+def crawl(settings: Settings, sources_file: str | None, only: tuple[str, ...], due: bool,
+          since) -> None:
     """Jelajahi sumber yang terdaftar (crawl the configured sources)."""
     cat = _catalogue(settings)
-    summaries = _crawl(cat, sources_file or settings.sources_file or "sources.yaml", list(only))
-    for line in summaries:
+    lines = _crawl(cat, sources_file or settings.sources_file or "sources.yaml", list(only),
+                   due=due, since=since.date() if since else None)
+    if not lines and due:
+        click.echo("Tidak ada sumber yang jatuh tempo.")
+    for line in lines:
         click.echo(line)
 
 
-def _crawl(cat, sources_file: str, only: list[str]) -> list[str]:
+def _crawl(cat, sources_file: str, only: list[str], *, due: bool = False, since=None) -> list[str]:
     from crawler.runner import crawl as run_crawl
     from crawler.sources import load_sources
     sources = load_sources(Path(sources_file))
     return [f"{r.name}: {r.status} ({r.finish_reason}) — {r.requests} permintaan, {r.items} item, "
             f"{r.docs_new} dokumen baru, {r.docs_updated} diperbarui, {r.docs_unchanged} tetap, "
             f"{r.files_new} berkas baru, {r.errors} galat"
-            for r in run_crawl(cat, sources, only=only or None, log_level="WARNING")]
+            for r in run_crawl(cat, sources, only=only or None, due=due, since=since,
+                               log_level="WARNING")]
 
 
 @main.command()
@@ -138,52 +151,120 @@ def extract(settings: Settings, file: Path | None, as_json: bool, everything: bo
     cat = _catalogue(settings)
     with _progress() as prog:
         task = prog.add_task("extract", total=None)
-        summary = extract_pending(cat, everything=everything, progress=lambda r: prog.advance(task))
+        summary = extract_pending(cat, everything=everything,
+                                  progress=lambda r: (prog.advance(task), prog.refresh()))
     click.echo(summary.line())
 
 
+def _search_index(settings: Settings, engine: str | None = None):
+    from indices.search import SearchError, open_index
+    try:
+        return open_index(settings, engine=engine)
+    except SearchError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _index_catalogue(settings: Settings, cat, engine: str | None = None, *,
+                     rebuild: bool = False) -> tuple[str, bool]:
+    """Sync (or rebuild) the configured search index; returns (report line, succeeded)."""
+    from indices.search import SearchError
+    idx = _search_index(settings, engine)
+    try:
+        report = idx.rebuild(cat) if rebuild else idx.sync(cat)
+    except SearchError as exc:  # engine down or refusing: nothing in the catalogue changed
+        return (f"Indeks gagal ({idx.name}, {idx.location}): {exc}. Katalog tidak berubah; "
+                f"`pantau index` melanjutkan setelah mesin pencarian hidup kembali."), False
+    counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
+    note = f"{idx.name}, {report.index}" + (", dibangun ulang" if report.rebuilt else "")
+    line = (f"Indeks dibangun ulang: {idx.count()} dokumen ({report.baru} diindeks) [{note}]"
+            if rebuild else f"Indeks: {idx.count()} dokumen — {counts} [{note}]")
+    if report.rejected:
+        line += f"\n{len(report.rejected)} dokumen ditolak mesin pencarian: " + "; ".join(
+            f"{k} ({why})" for k, why in report.rejected[:5])
+    return line, True
+
+
+_ENGINE_OPTION = click.option("--engine", type=click.Choice(["embedded", "opensearch", "elasticsearch"]),
+                              help="Mesin pencarian (default: $PANTAU_SEARCH_ENGINE atau embedded)")
+
+
 @main.command()
+@_ENGINE_OPTION
 @click.pass_obj
-def index(settings: Settings) -> None:
-    """Perbarui indeks pencarian dari katalog (bring the search index up to date)."""
-    from indices.search_embedded import EmbeddedSearch
+def index(settings: Settings, engine: str | None) -> None:
+    """Perbarui indeks pencarian dari katalog (bring the search index up to date).
+
+    Only what changed since the last run is sent; after a crash or an engine outage, running it
+    again catches up. Exit status 1 when the engine could not be reached.
+    """
     cat = _catalogue(settings)
-    idx = EmbeddedSearch.for_catalogue(cat)
-    stats = idx.sync(cat)
-    click.echo(f"Indeks: {idx.count()} dokumen — " + ", ".join(f"{v} {k}" for k, v in stats.items()))
+    line, reachable = _index_catalogue(settings, cat, engine)
+    click.echo(line, err=not reachable)
+    if not reachable:
+        sys.exit(1)
 
 
 @main.command()
+@_ENGINE_OPTION
 @click.pass_obj
-def reindex(settings: Settings) -> None:
-    """Bangun ulang indeks pencarian dari katalog (rebuild the index from scratch)."""
-    from indices.search_embedded import EmbeddedSearch
+def reindex(settings: Settings, engine: str | None) -> None:
+    """Bangun ulang indeks pencarian dari katalog (rebuild the index, then swap it in atomically)."""
     cat = _catalogue(settings)
-    idx = EmbeddedSearch.for_catalogue(cat)
-    stats = idx.rebuild(cat)
-    click.echo(f"Indeks dibangun ulang: {idx.count()} dokumen ({stats['baru']} diindeks)")
+    line, reachable = _index_catalogue(settings, cat, engine, rebuild=True)
+    click.echo(line, err=not reachable)
+    if not reachable:
+        sys.exit(1)
 
 
 @main.command()
-@click.argument("query")
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="region_code, kode_provinsi, jenis_code, tahun, status")
+@click.argument("query", required=False, default="")
+@click.option("--filter", "filters", multiple=True, metavar="NAME=VALUE",
+              help="province, region, jenis, tahun (2024 atau 2020..2024), status, program, "
+                   "has_obligation, kind; dapat diulang")
+@click.option("--exact", is_flag=True, help="Persis seperti ditulis: tanpa stemming, stop word, sinonim")
 @click.option("--page", default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--per-page", default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Cetak halaman hasil sebagai JSON")
+@_ENGINE_OPTION
 @click.pass_obj
-def search(settings: Settings, query: str, filters: tuple[str, ...], page: int, as_json: bool) -> None:
-    """Cari dokumen (search documents)."""
-    from indices.search_embedded import EmbeddedSearch
-    cat = _catalogue(settings)
-    flt = dict(f.split("=", 1) for f in filters if "=" in f)
-    res = EmbeddedSearch.for_catalogue(cat).search(query, filters=flt, page=page)
+def search(settings: Settings, query: str, filters: tuple[str, ...], exact: bool, page: int,
+           per_page: int, as_json: bool, engine: str | None) -> None:
+    """Cari dokumen (search documents): kata, "frasa", -kata, "perbup 30 2024"."""
+    import re as _re
+
+    from indices.search import EngineUnavailable, SearchRequest
+    pairs = []
+    for f in filters:
+        if "=" not in f:
+            raise click.BadParameter(f"{f!r} is not NAME=VALUE", param_hint="--filter")
+        pairs.append(tuple(x.strip() for x in f.split("=", 1)))
+    try:
+        req = SearchRequest.build(query, pairs, exact=exact, page=page, per_page=per_page)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--filter") from exc
+    _catalogue(settings)
+    idx = _search_index(settings, engine)
+    try:
+        res = idx.search(req)
+    except EngineUnavailable as exc:
+        err.print(f"[red]Pencarian gagal[/red] ({idx.name}, {idx.location}): {exc}")
+        sys.exit(1)
     if as_json:
-        click.echo(json.dumps({"query": query, "total": res.total, "page": res.page,
-                               "hits": [h.__dict__ for h in res.hits]}, ensure_ascii=False))
+        click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
         return
-    click.echo(f"{res.total} hasil untuk {query!r}")
+    plain = lambda h: _re.sub(r"<[^>]+>", "", h).replace("&quot;", '"').replace("&amp;", "&")  # noqa: E731
+    click.echo(f"{res.total} hasil untuk {query!r} (halaman {res.page})")
     for h in res.hits:
         click.echo(f"  {h.reg_key}  {h.title}")
+        if h.snippet_html:
+            click.echo(f"      {plain(h.snippet_html)[:160]}")
+        for p in h.passages:
+            where = " ".join(x for x in (f"Pasal {p.pasal}" if p.pasal else "",
+                                         f"ayat ({p.ayat})" if p.ayat else "") if x)
+            click.echo(f"      [{p.kind}{', ' + where if where else ''}] {plain(p.html)[:140]}")
+    for name, values in res.facets.items():
+        if values:
+            click.echo(f"  {name}: " + ", ".join(f"{v.label} ({v.count})" for v in values[:8]))
 
 
 @main.command()
@@ -216,22 +297,41 @@ def export(settings: Settings, what: str, fmt: str) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON")
 @click.pass_obj
-def status(settings: Settings) -> None:
+def status(settings: Settings, as_json: bool) -> None:
     """Ringkasan katalog dan kesehatan sumber (catalogue and source health)."""
     from indices.status import catalogue_status
     cat = _catalogue(settings)
     st = catalogue_status(cat)
-    console = Console()
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    console = Console(width=max(Console().width, 160))
     console.print(f"Katalog: {settings.database_url}")
     console.print(f"Dokumen: {st['documents']} · berkas: {st['files']} · fakta: {st['facts']} · "
                   f"wilayah dengan dokumen: {st['regions_with_documents']} dari {st['regions']} · "
                   f"kegagalan terbuka: {st['open_failures']}")
-    table = Table("sumber", "jenis", "terakhir", "status", "item", "baru", "galat", "dok. baru terakhir")
+    table = Table("sumber", "jenis", "jelajah terakhir", "item", "baru", "galat",
+                  "dok. baru terakhir", "kesehatan")
+    colour = {"ok": "green", "warn": "yellow", "fail": "red", "never": "dim", "running": "cyan"}
     for row in st["sources"]:
-        table.add_row(row["name"], row["kind"], row["last_run"] or "—", row["last_status"] or "—",
-                      str(row["items"]), str(row["docs_new"]), str(row["errors"]),
-                      row["last_new_document"] or "—")
+        usual = (f" (biasanya {row['usual_items']:g})"
+                 if row["usual_items"] is not None and row["usual_items"] != row["items"] else "")
+        newest = "—"
+        if row["days_since_new"] is not None:
+            newest = f"{row['days_since_new']:.0f} hari lalu"
+            if row["median_gap_days"] is not None:
+                newest += f" (biasanya tiap {row['median_gap_days']:.0f} hari)"
+        errors = str(row["errors"])
+        if row["errors_by_reason"]:
+            errors += " (" + ", ".join(f"{k.split(':', 1)[-1]} {v}"
+                                       for k, v in row["errors_by_reason"].items()) + ")"
+        health = "; ".join(row["flags"]) or "ok"
+        table.add_row(row["name"], row["kind"],
+                      f"{(row['last_run'] or '—')[:16]} {row['last_status'] or ''}".strip(),
+                      f"{row['items']}{usual}", str(row["docs_new"]), errors, newest,
+                      f"[{colour.get(row['level'], 'white')}]{health}[/]")
     console.print(table)
     for f in st["failures"][:20]:
         console.print(f"[red]{f['stage']}[/red] {f['reason']}: {f['locator']} — {f['detail'][:120]}")
@@ -248,7 +348,6 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
         no_serve: bool) -> None:
     """Pekerjaan utama: jelajah → ekstraksi → indeks → dasbor (the main job)."""
     from indices.ingest import extract_pending
-    from indices.search_embedded import EmbeddedSearch
     cat = _catalogue(settings)
     server = None
     if sources_file is None:
@@ -262,9 +361,7 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
         server.shutdown()
         server.server_close()
     click.echo(extract_pending(cat).line())
-    idx = EmbeddedSearch.for_catalogue(cat)
-    stats = idx.sync(cat)
-    click.echo(f"Indeks: {idx.count()} dokumen ({stats['baru']} baru, {stats['diperbarui']} diperbarui)")
+    click.echo(_index_catalogue(settings, cat)[0])  # an engine that is down does not stop the dashboard
     if not no_serve:
         _serve(settings, host or settings.host, port or settings.port)
 

@@ -174,10 +174,16 @@ def test_abstrak_words_are_not_glued(extracted, name):
 
 
 def test_scan_without_text_layer_needs_ocr(extracted):
+    # The session fixture reads without OCR (the default): the scan's pages stay empty, and
+    # the document says it cannot be trusted to be complete.
     doc = extracted(PERBUP_20_SCAN)
-    assert [(p.number, p.method, p.text, p.quality) for p in doc.pages] == [
-        (1, "none", "", 0.0), (2, "none", "", 0.0), (3, "none", "", 0.0)]
+    assert [(p.number, p.method, p.text, p.quality, p.confidence) for p in doc.pages] == [
+        (1, "none", "", 0.0, None), (2, "none", "", 0.0, None), (3, "none", "", 0.0, None)]
     assert doc.needs_ocr
+    assert doc.unreliable
+    assert doc.unreliable_reasons == [
+        "3 of 3 page(s) are images without a text layer and were not OCRed "
+        "(OCR is turned off): pages 1-3"]
 
 
 def test_page_at_maps_offsets_to_pages(extracted):
@@ -209,6 +215,20 @@ def test_page_at_skips_missing_pages():
 
 
 def test_one_bad_page_does_not_lose_the_others(monkeypatch):
+    def flaky(number):
+        if number == 3:
+            raise ValueError("broken content stream")
+
+    monkeypatch.setattr(text_mod, "_PAGE_HOOK", flaky)
+    doc = extract_text(real_bytes(PERBUP_30))
+    assert [p.number for p in doc.pages] == [1, 2, 4, 5, 6, 7, 8, 9]
+    assert "broken content stream" in doc.page_errors[3]
+    assert set(doc.page_errors) == {3}
+    assert doc.page_at(doc.text.index("BAB III")) == 4
+    assert doc.unreliable and "1 page(s) could not be read: 3" in doc.unreliable_reasons[0]
+
+
+def test_one_bad_page_with_the_pdfplumber_engine(monkeypatch):
     import pdfplumber.page
 
     original = pdfplumber.page.Page.extract_text
@@ -219,11 +239,9 @@ def test_one_bad_page_does_not_lose_the_others(monkeypatch):
         return original(self, **kwargs)
 
     monkeypatch.setattr(pdfplumber.page.Page, "extract_text", flaky)
-    doc = extract_text(real_bytes(PERBUP_30))
+    doc = extract_text(real_bytes(PERBUP_30), engine="pdfplumber")
     assert [p.number for p in doc.pages] == [1, 2, 4, 5, 6, 7, 8, 9]
     assert "broken content stream" in doc.page_errors[3]
-    assert set(doc.page_errors) == {3}
-    assert doc.page_at(doc.text.index("BAB III")) == 4
 
 
 # --------------------------------------------------------------------------- bad inputs
@@ -317,8 +335,11 @@ def test_limits():
 
 def test_unsupported_binary_types():
     assert _error(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100).reason == "unsupported_type"
+    # a .docx that is not a readable zip is a broken document, not an unknown type
     err = _error(b"PK\x03\x04" + b"\x00" * 100, filename="perbup.docx")
-    assert err.reason == "unsupported_type" and "wordprocessingml" in str(err)
+    assert err.reason == "corrupt" and "DOCX" in str(err)
+    err = _error(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, filename="perbup.doc")
+    assert err.reason == "unsupported_type" and "ole-storage" in str(err)
     assert _error(bytes(range(256)) * 4).reason == "unsupported_type"
 
 

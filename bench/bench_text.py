@@ -1,0 +1,203 @@
+"""Text extraction speed: ``nlp.text.extract_text`` against bare pdfplumber ``extract_text()`` and bare
+pypdfium2 ``get_text_bounded()`` on the same PDFs in the same run, and OCR seconds per page against
+bare ``tesseract`` on the same page images.
+
+Inputs: the real text-layer PDFs, a 180-page regulation-like PDF made by concatenating them (pypdf),
+and the same with 8 ruled-table pages added (the pdfplumber path); for OCR the 3 scanned pages of
+Perbup Batang 20/2025.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pypdfium2
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "tests" / "fixtures" / "real"
+TEXT_LAYER = ["sosial-perbup-30-2024.pdf", "sosial-perda-2-2023.pdf",
+              "sosial-abstrak-perbup-20-2025.pdf", "sosial-abstrak-perda-2-2023.pdf"]
+SCAN = "sosial-perbup-20-2025.pdf"
+REPEAT = 3
+
+
+def _concat(parts: list[bytes], pages: int) -> bytes:
+    writer = pypdf.PdfWriter()
+    while len(writer.pages) < pages:
+        for data in parts:
+            for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+                if len(writer.pages) < pages:
+                    writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _table_pages(n: int) -> bytes:
+    sys.path.insert(0, str(ROOT))
+    from tests.nlp.pdfmaker import PageSpec, make_pdf
+
+    pages = []
+    for k in range(n):
+        p = PageSpec()
+        p.text(200, 50, f"LAMPIRAN {k + 1}", 12)
+        xs = [50, 80, 260, 330, 400, 470, 545]
+        tops = [80 + 24 * i for i in range(29)]
+        p.grid(xs, tops)
+        for r in range(28):
+            cells = [str(r + 1), f"Indikator kinerja nomor {r + 1}", "persen",
+                     f"{r},5", f"{r + 1},0", f"{r + 2},5"]
+            for c, cell in enumerate(cells):
+                p.text(xs[c] + 3, tops[r] + 7, cell, 9)
+        pages.append(p)
+    return make_pdf(pages)
+
+
+def _plumber(data: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+
+
+def _pdfium(data: bytes) -> None:
+    doc = pypdfium2.PdfDocument(data)
+    for i in range(len(doc)):
+        page = doc[i]
+        tp = page.get_textpage()
+        tp.get_text_bounded()
+        tp.close()
+        page.close()
+    doc.close()
+
+
+def _ours(data: bytes, **kw) -> None:
+    from nlp.text import extract_text
+
+    extract_text(data, **kw)
+
+
+def _best(fn, *args, repeat: int = REPEAT, **kw) -> float:
+    """Median wall time of ``repeat`` runs after one warm-up."""
+    fn(*args, **kw)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(*args, **kw)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _pages(data: bytes) -> int:
+    return len(pypdfium2.PdfDocument(data))
+
+
+def _speed_rows(label: str, data: bytes, plumber_repeat: int = REPEAT) -> list[dict]:
+    n = _pages(data)
+    t_ours = _best(_ours, data)
+    t_one = _best(_ours, data, workers=1)
+    t_pdfium = _best(_pdfium, data)
+    t_plumber = _best(_plumber, data, repeat=plumber_repeat)
+    return [
+        {"measure": f"extract_text pages/s, {label} ({n} p)", "value": n / t_ours,
+         "unit": "pages/s", "reference": "pdfplumber extract_text", "ref_value": n / t_plumber,
+         "ratio": t_plumber / t_ours},
+        {"measure": f"extract_text pages/s, {label} ({n} p)", "value": n / t_ours,
+         "unit": "pages/s", "reference": "pypdfium2 get_text_bounded", "ref_value": n / t_pdfium,
+         "ratio": t_pdfium / t_ours},
+        {"measure": f"extract_text workers=1 pages/s, {label} ({n} p)", "value": n / t_one,
+         "unit": "pages/s", "reference": "extract_text default workers", "ref_value": n / t_ours,
+         "ratio": t_ours / t_one},
+    ]
+
+
+def _ocr_rows(work: Path) -> list[dict]:
+    from nlp import ocr
+    from nlp.text import extract_text
+
+    if ocr.tesseract_problem("ind"):
+        return [{"measure": f"OCR skipped: {ocr.tesseract_problem('ind')}", "value": 0,
+                 "unit": "", "reference": None, "ref_value": None, "ratio": None}]
+    data = (REAL / SCAN).read_bytes()
+    doc = pypdfium2.PdfDocument(data)
+    images = []
+    for i in range(len(doc)):
+        image, _ = ocr.render_page(doc[i], 300)
+        path = work / f"page{i + 1}.pgm"
+        path.write_bytes(image)
+        images.append(path)
+    n = len(images)
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+    def bare(path: Path) -> None:
+        subprocess.run(["tesseract", str(path), "stdout", "-l", "ind", "--psm", "4", "--dpi",
+                        "300", "tsv"], capture_output=True, check=True, env=env)
+
+    def bare_parallel() -> None:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(bare, images))
+
+    t0 = time.perf_counter()
+    bare_parallel()
+    t_bare = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    first = extract_text(data, ocr=True, cache_dir=work / "cache")
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    again = extract_text(data, ocr=True, cache_dir=work / "cache")
+    t_cached = time.perf_counter() - t0
+    assert again.stats["ocr_cache_hits"] == n and first.stats["ocr_pages"] == n
+    t0 = time.perf_counter()
+    for path in images:
+        bare(path)
+    t_serial = time.perf_counter() - t0
+    return [
+        {"measure": f"OCR s/page ({n} scanned pages, 2 tesseract at once)", "value": t_ours / n,
+         "unit": "s/page", "reference": "bare tesseract, 2 at once, same images",
+         "ref_value": t_bare / n, "ratio": t_ours / t_bare},
+        {"measure": "OCR s/page, bare tesseract one at a time", "value": t_serial / n,
+         "unit": "s/page", "reference": "bare tesseract, 2 at once", "ref_value": t_bare / n,
+         "ratio": t_serial / t_bare},
+        {"measure": "OCR s/page, second run (cache hits)", "value": t_cached / n,
+         "unit": "s/page", "reference": "first run", "ref_value": t_ours / n,
+         "ratio": t_cached / t_ours},
+    ]
+
+
+def run(work: Path) -> list[dict]:
+    work.mkdir(parents=True, exist_ok=True)
+    real = [(REAL / n).read_bytes() for n in TEXT_LAYER]
+    big = _concat(real, 180)
+    tables = _table_pages(8)
+    mixed = _concat([big, tables], 188)
+    rows = []
+    t_real = {"ours": 0.0, "pdfium": 0.0, "plumber": 0.0}
+    pages = 0
+    for data in real:
+        pages += _pages(data)
+        t_real["ours"] += _best(_ours, data)
+        t_real["pdfium"] += _best(_pdfium, data)
+        t_real["plumber"] += _best(_plumber, data)
+    rows.append({"measure": f"extract_text pages/s, 4 real PDFs ({pages} p)",
+                 "value": pages / t_real["ours"], "unit": "pages/s",
+                 "reference": "pdfplumber extract_text", "ref_value": pages / t_real["plumber"],
+                 "ratio": t_real["plumber"] / t_real["ours"]})
+    rows.append({"measure": f"extract_text pages/s, 4 real PDFs ({pages} p)",
+                 "value": pages / t_real["ours"], "unit": "pages/s",
+                 "reference": "pypdfium2 get_text_bounded", "ref_value": pages / t_real["pdfium"],
+                 "ratio": t_real["pdfium"] / t_real["ours"]})
+    rows += _speed_rows("real pages concatenated", big, plumber_repeat=1)
+    rows += _speed_rows("same + 8 ruled-table pages", mixed, plumber_repeat=1)
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        rows += _ocr_rows(Path(tmp))
+    return rows
