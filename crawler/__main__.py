@@ -1,6 +1,7 @@
 """``python -m crawler``: one crawl in a fresh process (the way tests and scripts run crawls).
 
-    python -m crawler --sources pantau/data/demo/sources.yaml [--only NAME ...] [--data-dir DIR] [--json]
+    python -m crawler --sources pantau/data/demo/sources.yaml [--only NAME ...] [--due]
+                      [--since YYYY-MM-DD] [--data-dir DIR] [--json]
 
 Initialises the catalogue if needed, runs ``crawler.runner.crawl`` once, and prints one line per
 source (or a JSON list of summaries with ``--json``). The exit status is 0 even when sources
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 
 from indices.catalogue import Catalogue
 from pantau.settings import load_settings
@@ -26,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[], help="crawl only this source")
     ap.add_argument("--data-dir", help="Pantau data directory (default: settings)")
     ap.add_argument("--config", help="pantau.toml to read")
+    ap.add_argument("--due", action="store_true", help="only the sources due for a crawl")
+    ap.add_argument("--since", type=date.fromisoformat, help="skip what is dated before this")
+    ap.add_argument("--no-throttle", action="store_true",
+                    help="AutoThrottle off (benchmarks on loopback only; never for real sites)")
     ap.add_argument("--log-level", default="WARNING")
     ap.add_argument("--json", action="store_true", help="print the summaries as JSON")
     args = ap.parse_args(argv)
@@ -40,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     if not cat.is_initialised():
         cat.init()
     try:
-        summaries = crawl(cat, sources, args.only or None, log_level=args.log_level)
+        summaries = crawl(cat, sources, args.only or None, due=args.due, since=args.since,
+                          log_level=args.log_level,
+                          scrapy_overrides={"AUTOTHROTTLE_ENABLED": False}
+                          if args.no_throttle else None)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,18 +1,20 @@
-"""What spiders report besides documents: problems to record and listings read successfully.
+"""What spiders report besides documents: problems to record, listings read, things unchanged.
 
 Spiders never write to the catalogue; they yield these next to ``DocumentItem``s and the pipeline
-records them (``Failure`` rows, or marks earlier failures of a listing URL resolved).
+records them (``Failure`` rows, resolved failures, refreshed sightings).
 
 Failure stages used by the crawler:
 - ``fetch``: a URL could not be downloaded (``http_404``, ``timeout``, ``connection_refused``,
-  ``dns_error``, ``robots_forbidden``, ``too_large``, ``not_pdf``, ...);
+  ``dns_error``, ``robots_forbidden``, ``too_large``, ``not_pdf``, ``offsite``, ...);
 - ``crawl``: a listing was fetched but cannot be used (``malformed_json``, ``unexpected_shape``,
-  ``bad_record``, ``invalid_item``), a spider raised (``spider_exception``), or the source
-  cannot be crawled at all (``unsupported_kind``, ``missing_credentials``);
+  ``bad_record``, ``invalid_item``, ``no_api_key``), a spider raised (``spider_exception``), or
+  the source cannot be crawled at all (``unsupported_kind``, ``missing_credentials``);
 - ``metadata``: recorded by ``indices.crawl_import`` (``no_identity``).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -27,8 +29,23 @@ class CrawlProblem(BaseModel):
 
 
 class ListingParsed(BaseModel):
-    """A listing page (feed page, news index) was fetched and read: earlier failures of that
-    URL are resolved."""
+    """A listing page (feed page, index, search page) was fetched and read: earlier failures of
+    that URL are resolved. ``next_url`` is the page after it, if any."""
 
     url: str
     records: int = 0
+    next_url: str | None = None
+
+
+class Unchanged(BaseModel):
+    """Nothing changed at ``url`` since it was last stored, so nothing was downloaded.
+
+    ``why``: ``not_modified`` (the server answered 304 to a conditional request) or
+    ``last_updated`` (a feed record's ``lastUpdated`` is the one stored). For a detail page or
+    record the documents seen there count as unchanged and their sightings are refreshed; for a
+    listing (``listing=True``) only the run's statistics change.
+    """
+
+    url: str
+    why: Literal["not_modified", "last_updated"] = "not_modified"
+    listing: bool = False

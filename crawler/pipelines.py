@@ -1,9 +1,12 @@
 """The item pipeline: validate what a spider yields, fetch its files, upsert it into the catalogue.
 
-Spiders yield ``DocumentItem``-shaped dicts, ``CrawlProblem``s and ``ListingParsed`` markers. For a
-document, each ``FileLink`` is fetched through the crawler's own engine (so robots.txt, retries,
-throttling, auth and the size cap apply), unless the catalogue already holds the file last seen
-at that URL; then ``indices.crawl_import.import_item`` stores it in one transaction.
+Spiders yield ``DocumentItem``-shaped dicts, ``CrawlProblem``s, ``ListingParsed`` markers and
+``Unchanged`` notes. For a document, each ``FileLink`` is fetched through the crawler's own engine
+(so robots.txt, retries, throttling, auth and the size cap apply), unless the catalogue already
+holds the file last seen at that URL or the URL is off the source's domains; then
+``indices.crawl_import.import_item`` stores it in one transaction. A document stored cleanly (all
+its files in hand) lets the run keep the validators of the page it came from
+(``crawler.state``), so the next run can ask for that page conditionally.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from pydantic import ValidationError
 from scrapy.exceptions import DownloadCancelledError, DropItem, NotConfigured
 
 from crawler.errors import download_failure_reason
-from crawler.events import CrawlProblem, ListingParsed
+from crawler.events import CrawlProblem, ListingParsed, Unchanged
 from crawler.items import DocumentItem, FetchedFile, FileLink
 from crawler.sources import SourceConfig
+from crawler.spiders.base.common import host_allowed
+from crawler.state import KnownState
 from indices import importer
 from indices.catalogue import Catalogue
-from indices.crawl_import import import_item, known_file_for_url
+from indices.crawl_import import import_item, known_file_for_url, touch_unchanged
 from indices.models import Source, SourceRun
 from nlp import text as nlp_text
 
@@ -44,6 +49,7 @@ class RunContext:
     finish_reason: str | None = None
     stats: dict = field(default_factory=dict)
     failed_reason: str | None = None  # set when the source could not be crawled at all
+    known: KnownState = field(default_factory=KnownState)
 
     def record_problem(self, stage: str, locator: str, reason: str, detail: str = "") -> None:
         with self.cat.session() as s:
@@ -79,6 +85,13 @@ class CataloguePipeline:
             return item
         if isinstance(item, ListingParsed):
             ctx.resolve(item.url, ("fetch", "crawl"))
+            ctx.known.listing_read(item.url, item.next_url)
+            return item
+        if isinstance(item, Unchanged):
+            self.crawler.stats.inc_value(f"pantau/unchanged_{item.why}")
+            if not item.listing:
+                touch_unchanged(ctx.cat, item.url, ctx.source_row, ctx.run_row)
+                ctx.outcomes["unchanged"] += 1
             return item
         try:
             doc = item if isinstance(item, DocumentItem) else DocumentItem.model_validate(item)
@@ -100,10 +113,19 @@ class CataloguePipeline:
             for url in started:
                 self._inflight.pop(url, None)
         ctx.outcomes[outcome] += 1
+        if outcome != "failed" and not any(f.error for f in fetched):
+            ctx.known.commit(doc.url)
         return doc
 
     async def fetch(self, link: FileLink, started: list[str]) -> FetchedFile:
         """The file at ``link``: skipped if known, shared if another item is fetching it."""
+        domains = self.ctx.source.domains
+        if not host_allowed(link.url, domains):
+            self.crawler.stats.inc_value("pantau/offsite_files")
+            return FetchedFile(url=link.url, role=link.role, error="offsite",
+                               detail=f"{link.url} is not on the source's domains "
+                                      f"({', '.join(domains)}); add its host to allowed_domains "
+                                      f"in sources.yaml to fetch it")
         known = known_file_for_url(self.ctx.cat, link.url)
         if known:
             return FetchedFile(url=link.url, role=link.role, skipped_known_sha256=known)
@@ -120,7 +142,7 @@ class CataloguePipeline:
         limit = ctx.cat.settings.max_file_bytes
         spider = self.crawler.spider
         meta = {"download_maxsize": limit, "download_timeout": ctx.source.timeout,
-                **spider.auth_meta(url)}
+                "pantau_file": True, **spider.auth_meta(url)}
         request = scrapy.Request(url, meta=meta, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)

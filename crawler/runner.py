@@ -7,7 +7,9 @@ a subprocess (``python -m crawler``, see ``crawler/__main__.py``).
 
 Whatever happens to a source, its run ends in the catalogue: a source that is down, a spider that
 raises, or a kind without a spider yet (``unsupported_kind``) becomes recorded ``Failure`` rows and
-a closed ``SourceRun``, never an exception out of ``crawl``.
+a closed ``SourceRun``, never an exception out of ``crawl``. Each run keeps its counts, the
+Scrapy statistics that matter, its errors by reason and its finish reason (``SourceRun.stats``),
+and the validators that let the next run ask only for what changed (``crawler.state``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 from crawler.pipelines import RunContext
+from crawler.schedule import due_sources
+from crawler.state import KnownState
 from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig, SourceConfigError
 from crawler.spiders import spider_for
 from indices import importer
 from indices.catalogue import Catalogue
+from indices.crawl_import import errors_by_reason, load_validators, save_validators
 from indices.models import SourceRun
 
 logger = logging.getLogger(__name__)
@@ -32,9 +37,12 @@ logger = logging.getLogger(__name__)
 _reactor_used = False
 # Scrapy stats kept with each run (the rest is noise for a reader of the catalogue).
 _STATS_KEPT = ("downloader/request_count", "downloader/response_count",
-               "downloader/exception_count", "retry/count", "retry/max_reached",
-               "robotstxt/forbidden", "item_scraped_count", "item_dropped_count",
-               "log_count/ERROR", "log_count/WARNING", "elapsed_time_seconds", "finish_reason")
+               "downloader/response_status_count/200", "downloader/response_status_count/304",
+               "downloader/response_status_count/429", "downloader/exception_count",
+               "retry/count", "retry/max_reached", "robotstxt/forbidden", "offsite/filtered",
+               "item_scraped_count", "item_dropped_count", "log_count/ERROR",
+               "log_count/WARNING", "elapsed_time_seconds", "finish_reason")
+_STATS_PREFIXES = ("pantau/",)
 
 
 @dataclass
@@ -72,19 +80,29 @@ def select_sources(sources: list[SourceConfig], only: list[str] | None) -> list[
 
 
 def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = None, *,
+          since: date | None = None, due: bool = False, now: datetime | None = None,
           log_level: str = "INFO", install_root_handler: bool = True,
-          install_signal_handlers: bool = True) -> list[RunSummary]:
+          install_signal_handlers: bool = True,
+          scrapy_overrides: dict | None = None) -> list[RunSummary]:
     """Crawl the selected sources concurrently and return one summary per source, in order.
 
-    Once per process (Twisted's reactor cannot restart). ``only`` selects sources by name.
+    Once per process (Twisted's reactor cannot restart). ``only`` selects sources by name;
+    ``due`` keeps those whose last finished run is older than their ``recrawl`` interval
+    (``crawler.schedule``); ``since`` skips records and listings dated before it.
     ``install_root_handler=False`` leaves logging to the caller; ``install_signal_handlers``
     lets Ctrl-C stop the crawl gracefully (runs then end with reason ``shutdown``).
+    ``scrapy_overrides`` replaces Scrapy settings of every source (the benchmark turns
+    AutoThrottle off with it; never needed for real sites).
     """
     global _reactor_used
     selected = select_sources(sources, only)
     if _reactor_used:
         raise RuntimeError("crawler.runner.crawl() can be called once per process: Twisted's "
                            "reactor cannot be restarted. Run another crawl in a new process.")
+    if due:
+        selected = due_sources(cat, selected, now)
+    if not selected:
+        return []
     process = CrawlerProcess({**scrapy_settings(cat.settings, log_level),
                               "LOG_INSTALL_ROOT_HANDLER": install_root_handler})
     contexts: list[RunContext] = []
@@ -108,11 +126,12 @@ def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = 
             _reactor_used = True  # the first crawler installs the reactor
             cls = type(f"{spidercls.__name__}_{i}", (spidercls,),
                        {"custom_settings": {**(spidercls.custom_settings or {}),
-                                            **per_source_settings(cfg)}})
+                                            **per_source_settings(cfg),
+                                            **(scrapy_overrides or {})}})
             crawler = process.create_crawler(cls)
             crawler.pantau = ctx
             _connect(crawler, ctx)
-            d = process.crawl(crawler, source=cfg)
+            d = process.crawl(crawler, source=cfg, since=since, known=ctx.known)
             d.addErrback(_crawl_failed, ctx)
             started += 1
         except Exception as exc:  # a broken spider class must not stop the other sources
@@ -127,15 +146,20 @@ def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = 
 
 
 def _open_run(cat: Catalogue, cfg: SourceConfig) -> RunContext:
+    validators = load_validators(cat, cfg.name)
     with cat.session() as s:
         url = cfg.url or (cfg.urls or [None])[0]
+        config = cfg.stored_config()
+        if validators:
+            config["validators"] = validators
         source = importer.get_or_create_source(s, cfg.name, cfg.kind, url, region_code=cfg.region,
-                                               config=cfg.stored_config())
+                                               config=config)
         run = importer.start_run(s, source)
         s.flush()
         s.expunge(run)
         s.expunge(source)
-    return RunContext(cat=cat, source=cfg, source_row=source, run_row=run)
+    return RunContext(cat=cat, source=cfg, source_row=source, run_row=run,
+                      known=KnownState(validators=validators))
 
 
 def _fail_before_start(ctx: RunContext, reason: str, detail: str) -> None:
@@ -156,7 +180,14 @@ def _connect(crawler, ctx: RunContext) -> None:
 
     def spider_closed(spider, reason):
         ctx.finish_reason = reason
-        ctx.stats = dict(crawler.stats.get_stats())
+        stats = dict(crawler.stats.get_stats())
+        # CoreStats may not have written these yet (its handler can run after this one)
+        start = stats.get("start_time")
+        if "elapsed_time_seconds" not in stats and isinstance(start, datetime):
+            now = datetime.now(start.tzinfo)
+            stats["elapsed_time_seconds"] = round((now - start).total_seconds(), 3)
+        stats.setdefault("finish_reason", reason)
+        ctx.stats = stats
 
     # keep references: the signal dispatcher holds only weak ones
     ctx._handlers = (spider_error, item_error, spider_closed)  # type: ignore[attr-defined]
@@ -173,10 +204,15 @@ def _crawl_failed(failure, ctx: RunContext) -> None:
 
 
 def _close_run(ctx: RunContext) -> RunSummary:
+    by_reason = errors_by_reason(ctx.cat, ctx.run_row.id)
     with ctx.cat.session() as s:
         run = s.get(SourceRun, ctx.run_row.id)
         run.requests = int(ctx.stats.get("downloader/request_count", 0) or 0)
-        run.stats = {k: _jsonable(ctx.stats[k]) for k in _STATS_KEPT if k in ctx.stats}
+        stats = {k: _jsonable(v) for k, v in ctx.stats.items()
+                 if k in _STATS_KEPT or k.startswith(_STATS_PREFIXES)}
+        stats["errors_by_reason"] = by_reason
+        stats["outcomes"] = dict(ctx.outcomes)
+        stats["recrawl_seconds"] = int(ctx.source.recrawl_interval.total_seconds())
         if ctx.failed_reason:
             status, reason = "failed", ctx.failed_reason
             if reason == "unsupported_kind":
@@ -185,13 +221,19 @@ def _close_run(ctx: RunContext) -> RunSummary:
             status, reason = "finished", ctx.finish_reason or "did not run"
             if not run.items and run.errors:
                 reason = f"{reason}; no items, {run.errors} error(s) recorded"
+        stats["finish_reason"] = reason
+        run.stats = stats
         importer.finish_run(s, run, status=status, reason=reason[:200])
         s.flush()
-        return RunSummary(name=ctx.source.name, kind=ctx.source.kind, run_id=run.id,
-                          status=status, finish_reason=run.finish_reason, requests=run.requests,
-                          items=run.items, docs_new=run.docs_new, docs_updated=run.docs_updated,
-                          docs_unchanged=run.docs_unchanged, files_new=run.files_new,
-                          errors=run.errors)
+        summary = RunSummary(name=ctx.source.name, kind=ctx.source.kind, run_id=run.id,
+                             status=status, finish_reason=run.finish_reason,
+                             requests=run.requests, items=run.items, docs_new=run.docs_new,
+                             docs_updated=run.docs_updated, docs_unchanged=run.docs_unchanged,
+                             files_new=run.files_new, errors=run.errors)
+    if status == "finished" and (ctx.known.committed or ctx.known.listings):
+        save_validators(ctx.cat, ctx.source_row.id,
+                        ctx.known.merged(run_clean=summary.errors == 0))
+    return summary
 
 
 def _jsonable(v):

@@ -8,6 +8,8 @@ from pantau.settings import Settings
 
 from crawler.sources import SourceConfig
 
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+
 
 def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, Any]:
     """Settings shared by every crawler of a run."""
@@ -23,7 +25,17 @@ def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, An
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
-        "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
+        "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        # a Retry-After longer than this is not waited for: the request gives up (and the
+        # failure is recorded); the next scheduled crawl tries again
+        "RETRY_AFTER_MAX": 120.0,
+        "RETRY_BACKOFF_MAX": 60.0,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.middlewares.BackoffRetryMiddleware": 550,
+            "crawler.middlewares.ConditionalRequestMiddleware": 560,
+            "crawler.middlewares.HostConcurrencyMiddleware": 990,
+        },
         "DOWNLOAD_MAXSIZE": settings.max_file_bytes,
         "DOWNLOAD_WARNSIZE": min(settings.max_file_bytes, 32 * 2**20),
         "COOKIES_ENABLED": False,
@@ -37,11 +49,12 @@ def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, An
 
 
 def per_source_settings(source: SourceConfig) -> dict[str, Any]:
-    """Settings of one source's crawler: its rate limit and timeout."""
+    """Settings of one source's crawler: its rate limit, timeout and retry backoff."""
     return {
         "DOWNLOAD_DELAY": source.rate_limit,
         # AutoThrottle starts at max(DOWNLOAD_DELAY, AUTOTHROTTLE_START_DELAY) and never goes
         # below DOWNLOAD_DELAY; starting at the configured rate lets it adapt from there.
         "AUTOTHROTTLE_START_DELAY": source.rate_limit,
         "DOWNLOAD_TIMEOUT": source.timeout,
+        "RETRY_BACKOFF_BASE": source.retry_backoff,
     }

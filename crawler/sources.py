@@ -3,12 +3,16 @@
 Each entry names one source; its ``kind`` picks the base spider (``crawler.spiders.SPIDERS``):
 
 - ``jdihn_feed``: a JDIH member's JDIHN integration feed (JSON), see research §1;
-- ``jdih_cms:<family>``: the HTML site of a common JDIH CMS (e.g. ``jdih_cms:baghukum``);
-- ``bpk``: peraturan.bpk.go.id;
+- ``jdih_cms:<family>``: the HTML site of a common JDIH CMS: ``jdih_cms:baghukum`` (the
+  CodeIgniter CMS of JDIH Batang; ``tags`` selects the listings) or ``jdih_cms:ildis`` (BPHN's
+  ILDIS, Yii2; ``url`` is a listing such as ``/dokumen/peraturan``);
+- ``bpk``: peraturan.bpk.go.id, searched with ``keywords`` and ``jenis`` and kept to the
+  ``regions`` (or ``region``) configured;
 - ``news``: news articles, listed in ``urls`` or linked from an index page at ``url``.
 
 A kind without a spider yet is valid here; the runner records it as an ``unsupported_kind``
-failure of that source.
+failure of that source. Every source has a re-crawl interval (``recrawl``; by default a day for
+feeds and news, a week for HTML sites and BPK) that ``pantau crawl --due`` honours.
 """
 
 from __future__ import annotations
@@ -18,13 +22,17 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pantau import wilayah
 
-KINDS = ("jdihn_feed", "bpk", "news")
+KINDS = ("jdihn_feed", "jdih_cms:baghukum", "jdih_cms:ildis", "bpk", "news")
+# How often a source is crawled again when its entry does not say (``recrawl``).
+DEFAULT_RECRAWL = {"jdihn_feed": timedelta(days=1), "news": timedelta(days=1),
+                   "bpk": timedelta(days=7), "jdih_cms": timedelta(days=7)}
 _KIND = re.compile(r"^(jdihn_feed|bpk|news|jdih_cms:[a-z0-9_-]+)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
@@ -92,6 +100,11 @@ class SourceConfig(BaseModel):
     link_pattern: str | None = None      # news: regex an article link on the index page matches
     timeout: float = Field(60.0, gt=0)   # seconds per request
     max_pages: int = Field(500, ge=1)    # listing pages (feed pagination, news index) at most
+    retry_backoff: float = Field(5.0, ge=0)  # seconds before the first retry; doubles each time
+    allowed_domains: list[str] = Field(default_factory=list)  # hosts besides those of url/urls
+    tags: list[str] = Field(default_factory=list)      # jdih_cms:baghukum: listing tags (slugs)
+    regions: list[str] = Field(default_factory=list)   # bpk: keep documents of these regions
+    keywords: list[str] = Field(default_factory=list)  # bpk: search words (one search each)
 
     @field_validator("name")
     @classmethod
@@ -122,14 +135,23 @@ class SourceConfig(BaseModel):
     @field_validator("region", mode="before")
     @classmethod
     def _region(cls, v: Any) -> str | None:
-        if v is None or v == "":
-            return None
-        if isinstance(v, float):  # YAML reads an unquoted 33.25 as a number
-            raise ValueError(f"region {v!r} must be a quoted string, e.g. \"33.25\"")
-        v = str(v).strip()
-        if v not in wilayah.by_code():
-            raise ValueError(f"region {v!r} is not a Kemendagri province or kabupaten/kota code")
-        return v
+        return _region_code(v)
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _regions(cls, v: Any) -> list[str]:
+        return [c for c in (_region_code(x) for x in (v or [])) if c]
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, v: list[str]) -> list[str]:
+        out = []
+        for d in v:
+            d = d.strip().lower()
+            if not re.match(r"^[a-z0-9.-]+$", d):
+                raise ValueError(f"allowed_domains: {d!r} is not a host name (no scheme or port)")
+            out.append(d)
+        return out
 
     @field_validator("recrawl", mode="before")
     @classmethod
@@ -162,7 +184,35 @@ class SourceConfig(BaseModel):
             raise ValueError(f"a {self.kind} source needs url")
         if self.urls and self.kind != "news":
             raise ValueError("urls is only for news sources")
+        if self.tags and self.kind != "jdih_cms:baghukum":
+            raise ValueError("tags is only for jdih_cms:baghukum sources")
+        if (self.regions or self.keywords) and self.kind != "bpk":
+            raise ValueError("regions and keywords are only for bpk sources")
+        if self.kind == "bpk" and not (self.regions or self.region):
+            raise ValueError("a bpk source needs region or regions: BPK lists every region")
         return self
+
+    @property
+    def recrawl_interval(self) -> timedelta:
+        """``recrawl``, or the default of the source's kind."""
+        if self.recrawl is not None:
+            return self.recrawl
+        return DEFAULT_RECRAWL.get(self.kind.split(":", 1)[0], timedelta(days=7))
+
+    @property
+    def wanted_regions(self) -> list[str]:
+        """The regions a multi-region source (BPK) keeps: ``regions``, else ``[region]``."""
+        return list(self.regions) or ([self.region] if self.region else [])
+
+    @property
+    def domains(self) -> list[str]:
+        """Hosts this source may be crawled on: those of ``url``/``urls`` and ``allowed_domains``."""
+        out: list[str] = []
+        for u in [self.url, *self.urls]:
+            host = urlsplit(u).hostname if u else None
+            if host and host not in out:
+                out.append(host)
+        return out + [d for d in self.allowed_domains if d not in out]
 
     @property
     def family(self) -> str | None:
@@ -175,6 +225,17 @@ class SourceConfig(BaseModel):
         if self.auth:
             out["auth"] = self.auth.redacted()
         return out
+
+
+def _region_code(v: Any) -> str | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, float):  # YAML reads an unquoted 33.25 as a number
+        raise ValueError(f"region {v!r} must be a quoted string, e.g. \"33.25\"")
+    v = str(v).strip()
+    if v not in wilayah.by_code():
+        raise ValueError(f"region {v!r} is not a Kemendagri province or kabupaten/kota code")
+    return v
 
 
 def _absolute(url: str) -> str:

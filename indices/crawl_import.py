@@ -1,10 +1,12 @@
-"""Upserting crawled records and their downloaded files into the catalogue (one transaction each)."""
+"""Upserting crawled records and their downloaded files into the catalogue (one transaction each),
+and the little a crawl needs to know from earlier runs (validators, unchanged pages)."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from nlp import metadata as nlp_metadata
 from nlp import text as nlp_text
@@ -12,15 +14,64 @@ from nlp import text as nlp_text
 from . import importer
 from .blobs import BlobStore
 from .catalogue import Catalogue
-from .models import Document, DocumentFile, Sighting, Source, SourceRun
+from .models import Document, DocumentFile, Failure, Sighting, Source, SourceRun
 
 
 def known_file_for_url(cat: Catalogue, url: str) -> str | None:
-    """SHA-256 of the file last seen at ``url``, if any (so an unchanged URL is not re-fetched)."""
+    """SHA-256 of the file last seen at ``url``, if it is still in the blob store (so an
+    unchanged URL is not fetched again; a blob lost from disk is fetched anew)."""
     with cat.session() as s:
-        return s.scalar(select(Sighting.file_sha256)
-                        .where(Sighting.url == url, Sighting.file_sha256.is_not(None))
-                        .order_by(Sighting.last_seen.desc()).limit(1))
+        sha = s.scalar(select(Sighting.file_sha256)
+                       .where(Sighting.url == url, Sighting.file_sha256.is_not(None))
+                       .order_by(Sighting.last_seen.desc()).limit(1))
+    if sha and not BlobStore(cat.settings.blob_dir).has(sha):
+        return None
+    return sha
+
+
+def load_validators(cat: Catalogue, name: str) -> dict[str, dict]:
+    """The per-URL validators the last runs of source ``name`` stored (``crawler.state``)."""
+    with cat.session() as s:
+        config = s.scalar(select(Source.config).where(Source.name == name))
+    validators = (config or {}).get("validators") if isinstance(config, dict) else None
+    return dict(validators) if isinstance(validators, dict) else {}
+
+
+def save_validators(cat: Catalogue, source_id: int, validators: dict[str, dict]) -> None:
+    """Keep ``validators`` in ``Source.config["validators"]`` for the next run.
+
+    (A ``url_state`` table keyed by (source, url) would be the better home; see the crawler's
+    notes. The JSON column is rewritten once per run, not per URL.)
+    """
+    with cat.session() as s:
+        src = s.get(Source, source_id)
+        if src is not None:
+            src.config = {**(src.config or {}), "validators": validators}
+
+
+def touch_unchanged(cat: Catalogue, url: str, source: Source, run: SourceRun) -> int:
+    """A page or record at ``url`` is unchanged: refresh its sightings (last seen in this run)
+    and count its documents as unchanged. Returns how many documents were touched."""
+    now = datetime.now(timezone.utc)
+    with cat.session() as s:
+        run_row = s.get(SourceRun, run.id)
+        run_row.items += 1
+        sightings = s.scalars(select(Sighting).where(Sighting.url == url,
+                                                     Sighting.source_id == source.id)).all()
+        docs = {sg.document_id for sg in sightings}
+        for sg in sightings:
+            sg.last_seen, sg.last_run_id = now, run.id
+        run_row.docs_unchanged += len(docs)
+        return len(docs)
+
+
+def errors_by_reason(cat: Catalogue, run_id: int) -> dict[str, int]:
+    """``{"fetch:http_500": 2, ...}`` for the failures recorded (last) by run ``run_id``."""
+    with cat.session() as s:
+        rows = s.execute(select(Failure.stage, Failure.reason, func.count())
+                         .where(Failure.run_id == run_id)
+                         .group_by(Failure.stage, Failure.reason)).all()
+    return {f"{stage}:{reason}": n for stage, reason, n in sorted(rows)}
 
 
 def import_item(cat: Catalogue, item, fetched: list, source: Source, run: SourceRun) -> str:
@@ -74,6 +125,9 @@ def import_item(cat: Catalogue, item, fetched: list, source: Source, run: Source
             values["tanggal_diundangkan"] = None
         up = importer.upsert_document(s, key, values, origin="feed")
         doc = up.document
+        if item.kind == "news":  # the outlet and date of a report (catalogue 0002 columns)
+            doc.outlet = doc.outlet or item.outlet
+            doc.published_on = doc.published_on or item.published
         main_sha = None
         for file, role, url in files:
             if file.document_id not in (None, doc.id):

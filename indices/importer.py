@@ -17,7 +17,8 @@ from .models import (Document, DocumentFile, Failure, Fact, PageText, Region, Si
 
 # Document fields that the importer may set from metadata.
 DOCUMENT_FIELDS = ("kind", "evidence_grade", "jenis", "jenis_code", "nomor", "tahun", "region_code",
-                   "judul", "tentang", "status", "tanggal_ditetapkan", "tanggal_diundangkan")
+                   "judul", "tentang", "status", "tanggal_ditetapkan", "tanggal_diundangkan",
+                   "outlet", "published_on")
 # Fields a catalogue record (feed, JDIH page) knows better than the text does.
 CATALOGUE_OWNED = ("status", "tanggal_ditetapkan", "tanggal_diundangkan", "judul")
 

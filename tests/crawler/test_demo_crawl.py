@@ -115,6 +115,9 @@ def test_demo_crawl_yields_the_batang_regulations_and_the_news(demo_site, tmp_pa
         assert all(len(d.files) == 1 and d.files[0].media_type == "text/html" for d in news)
         records = {sg.url.rsplit("/", 1)[-1]: sg.record for sg in s.scalars(select(Sighting))
                    if "/berita/" in sg.url}
+        news_regions = {sg.url.rsplit("/", 1)[-1][:3]: sg.document.region_code
+                        for sg in s.scalars(select(Sighting)) if "/berita/" in sg.url}
+        outlets = {d.outlet: str(d.published_on) for d in news}
         assert s.scalars(select(Failure)).all() == []
     cat.dispose()
     kudus = records["004_2a38a7fb23a6b9e3.html"]
@@ -123,3 +126,15 @@ def test_demo_crawl_yields_the_batang_regulations_and_the_news(demo_site, tmp_pa
     assert (kudus["published"], kudus["published_from"]) == ("2021-05-21", "text")
     assert records["002_94d566ddf7d98974.html"]["published"] == "2020-07-29"
     assert records["000_24c53eaf95cf2498.html"]["published"] is None
+    # the demo-berita source has no region: each article's comes from its headline and lead
+    assert news_regions == {"000": "33.24", "001": "33.24", "002": "33.75", "003": None,
+                            "004": "33.19"}
+    assert kudus["region_from"] == "lead"
+    assert outlets["BETANEWS.ID"] == "2021-05-21" and outlets["Semarangpos.com"] == "2020-07-29"
+    assert records["003_4aee2433bf48387b.html"]["region_from"] is None  # Apeksi: national
+    assert {r["code"] for r in records["003_4aee2433bf48387b.html"]["regions_mentioned"]} == \
+        {"32.71", "61.71"}  # named further down (Wali Kota Bogor, Wali Kota Pontianak)
+    assert [(i["reg_key"], i["tentang"]) for i in kudus["instruments"]] == [
+        ("inpres/id/2021/2", "Optimalisasi Pelaksanaan Program Jaminan Sosial Ketenagakerjaan"),
+        ("perbup/33.19/2020/29", "Pelaksanaan Program Jaminan Sosial Ketenagakerjaan melalui "
+                                 "BPJS Ketenagakerjaan")]

@@ -31,7 +31,7 @@ def _sha(name: str) -> str:
 
 
 def _sources(base: str, down: str) -> dict:
-    fast = {"rate_limit": 0}
+    fast = {"rate_limit": 0, "retry_backoff": 0.05}
     return {"sources": [
         # timeout 1 s: /file/slow.pdf (2.5 s) must time out
         {"name": "messy", "kind": "jdihn_feed", "url": f"{base}/messy/feed/document.json", **fast,
@@ -52,7 +52,7 @@ def _sources(base: str, down: str) -> dict:
         {"name": "numbered", "kind": "jdihn_feed", "url": f"{base}/numbered/feed.json?page=1",
          **fast},
         {"name": "down", "kind": "jdihn_feed", "url": f"{down}/feed/document.json", **fast},
-        {"name": "cms", "kind": "jdih_cms:baghukum", "url": f"{base}/", "region": "33.25", **fast},
+        {"name": "cms", "kind": "jdih_cms:laravel", "url": f"{base}/", "region": "33.25", **fast},
     ]}
 
 
@@ -216,7 +216,7 @@ def test_run_summaries(crawled):
     assert first["auth-unset"]["status"] == "failed"
     assert first["auth-unset"]["finish_reason"] == "missing_credentials"
     assert (first["cms"]["status"], first["cms"]["finish_reason"]) == \
-        ("failed", "unsupported_kind: jdih_cms:baghukum")
+        ("failed", "unsupported_kind: jdih_cms:laravel")
     assert sum(s["docs_new"] for s in first.values()) == 12
     assert sum(s["files_new"] for s in first.values()) == 4
 

@@ -1,8 +1,9 @@
-"""Meta-test: every spider loads and is registered; every configured source is well formed
-(after Querido Diário's test_spider_compatibility)."""
+"""Meta-test: every spider loads and is registered; every configured source is well formed and
+its spider builds its first requests (after Querido Diário's test_spider_compatibility)."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import pkgutil
@@ -11,13 +12,21 @@ import pytest
 import scrapy
 
 import crawler.spiders
-from crawler.sources import SourceConfig, load_sources
+from crawler.sources import KINDS, SourceConfig, load_sources
 from crawler.spiders import SPIDERS, spider_for
 from crawler.spiders.base.common import SourceSpider
 from tests.crawler.fixture_site import REPO
 
 REGISTRIES = [REPO / "sources.yaml", REPO / "pantau" / "data" / "demo" / "sources.yaml"]
-PLANNED_KINDS = ("jdih_cms:", "bpk")  # valid kinds whose spiders are still to be written
+# per kind: the extra entry fields a sample needs, and what its first request looks like
+SAMPLES = {
+    "jdihn_feed": ({}, "https://jdih.example.go.id/x"),
+    "jdih_cms:baghukum": ({"tags": ["sosial"]}, "https://jdih.example.go.id/x"),
+    "jdih_cms:ildis": ({}, "https://jdih.example.go.id/x"),
+    "bpk": ({"regions": ["33.25", "33.75"], "jenis": ["perbup"]},
+            "https://jdih.example.go.id/Search?keywords=Kabupaten+Batang&jenis=23&p=1"),
+    "news": ({}, "https://jdih.example.go.id/x"),
+}
 
 
 def _all_spider_classes() -> set[type]:
@@ -30,46 +39,54 @@ def _all_spider_classes() -> set[type]:
     return found
 
 
+def _first_requests(sp: SourceSpider) -> list:
+    async def collect():
+        return [r async for r in sp.start()]
+    return asyncio.run(collect())
+
+
 def test_every_spider_class_is_registered_under_its_kind():
     classes = _all_spider_classes()
     assert classes, "no spiders found"
     assert classes == set(SPIDERS.values())
+    assert set(SPIDERS) == set(KINDS) == set(SAMPLES)
     for kind, cls in SPIDERS.items():
         assert cls.kind == kind and issubclass(cls, scrapy.Spider)
         assert cls.name and cls.name != SourceSpider.name
         assert inspect.isasyncgenfunction(cls.start), f"{cls.__name__}.start must be async"
         assert callable(cls.parse)
-
-
-def _sample(kind: str) -> SourceConfig:
-    return SourceConfig(name=f"sample-{kind}", kind=kind, url="https://jdih.example.go.id/x",
-                        region="33.25")
+        assert cls.__doc__ and cls.__module__.startswith("crawler.spiders.base.")
 
 
 @pytest.mark.parametrize("kind", sorted(SPIDERS))
 def test_every_spider_builds_its_start_requests(kind):
-    import asyncio
-    sp = SPIDERS[kind](source=_sample(kind))
-    assert sp.name == f"sample-{kind}" and sp.source.kind == kind
-
-    async def first():
-        async for r in sp.start():
-            return r
-
-    req = asyncio.run(first())
-    assert isinstance(req, scrapy.Request) and req.url == "https://jdih.example.go.id/x"
+    extra, first_url = SAMPLES[kind]
+    cfg = SourceConfig(name=f"sample-{kind.replace(':', '-')}", kind=kind,
+                       url="https://jdih.example.go.id/x", region="33.25", **extra)
+    sp = SPIDERS[kind](source=cfg)
+    assert sp.name == cfg.name and sp.source.kind == kind
+    assert sp.allowed_domains == ["jdih.example.go.id"]
+    (req, *_) = _first_requests(sp)
+    assert isinstance(req, scrapy.Request) and req.url == first_url
     assert req.errback is not None and req.meta["download_timeout"] == 60.0
 
 
 @pytest.mark.parametrize("path", REGISTRIES, ids=lambda p: p.name)
-def test_every_configured_source_is_well_formed(path):
+def test_every_configured_source_is_well_formed_and_starts(path):
     sources = load_sources(path)
     assert sources, f"{path.name} lists no sources"
     for src in sources:
         assert src.verified, f"{src.name}: say how the entry was verified"
-        assert spider_for(src.kind) or src.kind.startswith(PLANNED_KINDS), src.kind
+        cls = spider_for(src.kind)
+        assert cls is not None, f"{src.name}: no spider for kind {src.kind}"
         if src.auth:
             assert src.auth.username_env, f"{src.name}: put credentials in the environment"
+        sp = cls(source=src)
+        requests = _first_requests(sp)
+        assert requests, f"{src.name}: no start request"
+        for r in requests:
+            assert sp.on_site(r.url), f"{src.name}: starts off its own domains: {r.url}"
+        assert src.recrawl_interval.total_seconds() > 0
 
 
 def test_demo_registry_points_at_the_demo_site():
@@ -79,6 +96,15 @@ def test_demo_registry_points_at_the_demo_site():
         assert (s.url or "").startswith("http://127.0.0.1:8765/")
 
 
-def test_real_registry_is_polite():
-    for s in load_sources(REPO / "sources.yaml"):
-        assert s.url.startswith("https://") and s.rate_limit >= 2, s.name
+def test_real_registry_is_polite_and_covers_each_family():
+    sources = load_sources(REPO / "sources.yaml")
+    for s in sources:
+        for url in [s.url, *s.urls]:
+            if url:
+                assert url.startswith("https://"), (s.name, url)
+        assert s.rate_limit >= 2 and s.retry_backoff >= 2, s.name
+        assert "not fetched" in s.verified, f"{s.name}: say it was not fetched from here"
+    kinds = {s.kind for s in sources}
+    assert {"jdihn_feed", "jdih_cms:baghukum", "bpk", "news"} <= kinds
+    bpk = next(s for s in sources if s.kind == "bpk")
+    assert {"33.25", "33.75", "33"} <= set(bpk.wanted_regions)

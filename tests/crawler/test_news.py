@@ -96,3 +96,64 @@ def test_urls_list_is_fetched_directly():
     reqs = asyncio.run(collect())
     assert [r.url for r in reqs] == ["https://a.example.id/x.html", "https://b.example.id/y"]
     assert all(r.callback == sp.parse_article for r in reqs)
+
+
+# --------------------------------------------------------------------------- regions, instruments
+
+from crawler.spiders.base.mentions import (dominant_region, instrument_mentions,  # noqa: E402
+                                           region_mentions)
+from crawler.spiders.base.news import article_regions  # noqa: E402
+
+
+def test_regions_are_counted_only_when_named_with_their_kind():
+    text = ("Pemkab Kendal dan Bupati Kendal Dyah Kartika; Wali Kota Pekalongan Saelany Machfudz; "
+            "Pemda Kudus; Provinsi Jawa Tengah. Ketua Apeksi Bima Arya; sopir asal Pekalongan; "
+            "34 Gubernur, 416 Bupati dan 98 Walikota; Asosiasi Pemerintah Kota Seluruh Indonesia")
+    assert dict(region_mentions(text)) == {"33.24": 2, "33.75": 1, "33.19": 1, "33": 1}
+
+
+def test_one_kabupaten_or_kota_must_dominate():
+    from collections import Counter
+    assert dominant_region(Counter({"33.24": 3, "33": 5})) == "33.24"  # provinces do not count
+    assert dominant_region(Counter({"33.24": 4, "33.75": 2})) == "33.24"
+    assert dominant_region(Counter({"33.24": 3, "33.75": 2})) is None
+    assert dominant_region(Counter()) is None
+
+
+def test_article_region_comes_from_the_headline_and_lead_not_the_body():
+    paras = ["TRIBUNJATENG.COM, SEMARANG - Pemerintah Kabupaten Kendal mendukung gerakan ASN.",
+             "x" * 900, "Di sisi lain, Wali Kota Semarang dan Pemkot Semarang juga hadir."]
+    region, mentioned = article_regions("ASN Kabupaten Kendal Didorong", paras)
+    assert region == "33.24"
+    assert {(m["code"], m["lead"], m["body"]) for m in mentioned} == {("33.24", 2, 2),
+                                                                      ("33.74", 0, 2)}
+
+
+def test_numbered_instruments_with_their_keys():
+    text = ("sudah memiliki Perbup Nomor 29 Tahun 2020 tentang Pelaksanaan Program Jaminan Sosial "
+            "Ketenagakerjaan, di mana ... Instruksi Presiden (Inpres) Nomor 2 Tahun 2021 tentang "
+            "Optimalisasi Pelaksanaan Program Jaminan Sosial Ketenagakerjaan telah disahkan; "
+            "Peraturan Wali Kota Pekalongan Nomor 5 Tahun 2021; SE Mendagri soal iuran")
+    found = instrument_mentions(text, region_code="33.19")
+    assert [(f["jenis_code"], f["region_code"], f["reg_key"]) for f in found] == [
+        ("perbup", "33.19", "perbup/33.19/2020/29"),
+        ("inpres", "id", "inpres/id/2021/2"),
+        ("perwal", "33.75", "perwal/33.75/2021/5")]
+    assert found[1]["tentang"] == "Optimalisasi Pelaksanaan Program Jaminan Sosial Ketenagakerjaan"
+    # a Perbup in an article about a kota gets no region (the levels do not match)
+    (p,) = instrument_mentions("Perbup Nomor 3 Tahun 2022", region_code="33.75")
+    assert p["region_code"] is None and p["reg_key"] is None
+
+
+def test_a_configured_region_wins_and_old_articles_are_skipped_with_since():
+    url = "https://berita.example.id/daerah/x.html"
+    page = html(url, """<html><head><meta property="og:title" content="Pemkot Pekalongan Gandeng BPJS">
+        <meta property="article:published_time" content="2020-07-29T09:00:00+07:00"></head>
+        <body><article><p>Pemkot Pekalongan mengajak tenaga non ASN.</p></article></body></html>""")
+    item = next(x for x in spider(region="33.24").parse_article(page) if isinstance(x, dict))
+    assert item["region_code"] == "33.24" and item["record"]["region_from"] == "source"
+    assert item["record"]["regions_mentioned"][0]["code"] == "33.75"
+    from datetime import date as _date
+    sp = spider()
+    sp.since = _date(2021, 1, 1)
+    assert [x for x in sp.parse_article(page) if isinstance(x, dict)] == []

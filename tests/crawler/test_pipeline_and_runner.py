@@ -57,7 +57,10 @@ def test_scrapy_settings_are_honest_and_polite(tmp_path):
     (src,) = parse_sources({"sources": [{"name": "a", "kind": "jdihn_feed", "url": "https://x.id/f",
                                          "rate_limit": 3, "timeout": 30}]})
     assert per_source_settings(src) == {"DOWNLOAD_DELAY": 3.0, "AUTOTHROTTLE_START_DELAY": 3.0,
-                                        "DOWNLOAD_TIMEOUT": 30.0}
+                                        "DOWNLOAD_TIMEOUT": 30.0, "RETRY_BACKOFF_BASE": 5.0}
+    mw = s["DOWNLOADER_MIDDLEWARES"]
+    assert mw["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
+    assert "crawler.middlewares.BackoffRetryMiddleware" in mw
 
 
 def test_select_sources():
@@ -73,3 +76,22 @@ def test_crawl_runs_once_per_process(monkeypatch):
     monkeypatch.setattr(runner, "_reactor_used", True)
     with pytest.raises(RuntimeError, match="once per process"):
         runner.crawl(None, [], None)
+
+
+def test_a_known_file_is_skipped_only_while_its_blob_exists(sqlite_catalogue):
+    from indices import importer
+    from indices.blobs import BlobStore
+    from indices.crawl_import import known_file_for_url
+    cat = sqlite_catalogue
+    blobs = BlobStore(cat.settings.blob_dir)
+    sha, _ = blobs.put(PDF)
+    with cat.session() as s:
+        f, _ = importer.upsert_file(s, sha, media_type="application/pdf", size=len(PDF))
+        doc = importer.upsert_document(s, "perda/33.25/2023/2", {"jenis_code": "perda"},
+                                       origin="feed").document
+        importer.attach_file(s, f, doc, "abstrak")
+        importer.add_sighting(s, doc, "https://x.id/a.pdf", file_sha256=sha)
+    assert known_file_for_url(cat, "https://x.id/a.pdf") == sha
+    assert known_file_for_url(cat, "https://x.id/other.pdf") is None
+    blobs.path(sha).unlink()
+    assert known_file_for_url(cat, "https://x.id/a.pdf") is None  # lost from disk: fetch again

@@ -14,12 +14,14 @@ from urllib.parse import urlsplit
 
 from scrapy.http import TextResponse
 
+from pantau import wilayah
+
 from crawler.events import CrawlProblem, ListingParsed
 from crawler.spiders.base.common import SourceSpider
+from crawler.spiders.base.mentions import dominant_region, instrument_mentions, region_mentions
+from crawler.spiders.base.records import BULAN as _BULAN
 
-_BULAN = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5,
-          "juni": 6, "juli": 7, "agustus": 8, "agutus": 8, "september": 9, "oktober": 10,
-          "november": 11, "nopember": 11, "desember": 12}
+LEAD_CHARS = 800  # the lead: the headline and the first paragraphs, up to about this long
 _HARI = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Jum’at|Sabtu|Minggu|Ahad)"
 # Indonesian news dates an event by weekday and date: "Jumat (21/5/2021)", "Rabu, (29/7/2020)",
 # "Selasa 10 Juni 2025". A weekday is required: a bare date is too often something else.
@@ -82,8 +84,51 @@ def published_date(response: TextResponse) -> tuple[date | None, str | None]:
     return (d, "text") if d else (None, None)
 
 
+def paragraphs(response: TextResponse) -> list[str]:
+    """The article's paragraphs (``<p>`` in ``article``/``main``/``body``), outside navigation."""
+    scope = response.css("article") or response.css("main") or response.css("body")
+    out = []
+    for p in scope.xpath(".//p[not(ancestor::nav)][not(ancestor::footer)][not(ancestor::aside)]"):
+        t = _text(p.xpath(".//text()[not(ancestor::script)][not(ancestor::style)]"))
+        if t:
+            out.append(t)
+    if not out:  # no <p>: the text blocks of the article, in order
+        out = [" ".join(t.split()) for t in scope.xpath(
+            ".//text()[not(ancestor::script)][not(ancestor::style)][not(ancestor::nav)]").getall()
+            if len(t.split()) > 3]
+    return out
+
+
+def lead_text(headline: str | None, paras: list[str], limit: int = LEAD_CHARS) -> str:
+    """The headline and the first paragraphs, up to ``limit`` characters."""
+    parts, size = [headline or ""], 0
+    for p in paras:
+        if size >= limit:
+            break
+        parts.append(p)
+        size += len(p)
+    return "\n".join(x for x in parts if x)
+
+
+def article_regions(headline: str | None, paras: list[str]) -> tuple[str | None, list[dict]]:
+    """(the kabupaten/kota the article is about, or None; every region it names with counts
+    in the lead and in the whole text)."""
+    lead = region_mentions(lead_text(headline, paras))
+    body = region_mentions("\n".join([headline or "", *paras]))
+    regions = wilayah.by_code()
+    mentioned = [{"code": c, "name": regions[c].nama if c in regions else c,
+                  "lead": lead.get(c, 0), "body": body.get(c, 0)}
+                 for c in sorted(set(lead) | set(body))]
+    return dominant_region(lead), mentioned
+
+
 class NewsSpider(SourceSpider):
-    """Fetches news articles (``kind: news``); one ``DocumentItem(kind="news")`` per article."""
+    """Fetches news articles (``kind: news``); one ``DocumentItem(kind="news")`` per article.
+
+    The article's region is the source's ``region`` if it has one, else the one kabupaten/kota
+    that dominates the regions named in its headline and lead (``crawler.spiders.base.mentions``);
+    every region named and every numbered instrument reported go into the item's record.
+    """
 
     name = "news"
     kind = "news"
@@ -140,15 +185,24 @@ class NewsSpider(SourceSpider):
                   or _host_outlet(response.url))
         published, published_from = published_date(response)
         yield ListingParsed(url=response.url, records=1)
+        if self.too_old(published):
+            return
+        paras = paragraphs(response)
+        detected, mentioned = article_regions(headline, paras)
+        region = self.source.region or detected
+        region_from = "source" if self.source.region else ("lead" if detected else None)
+        instruments = instrument_mentions("\n".join([headline or "", *paras]), region)
         yield {
             "source": self.source.name, "url": response.url,
             "crawled_at": datetime.now(timezone.utc), "kind": "news",
-            "judul": headline, "region_code": self.source.region, "outlet": outlet,
+            "judul": headline, "region_code": region, "outlet": outlet,
             "published": published, "body": response.body,
             "media_type": "text/html",
             "record": {"headline": headline, "outlet": outlet,
                        "published": published.isoformat() if published else None,
                        "published_from": published_from,
+                       "region_from": region_from, "regions_mentioned": mentioned,
+                       "instruments": instruments,
                        "content_type": (response.headers.get("Content-Type") or b"").decode(
                            "latin-1")},
         }

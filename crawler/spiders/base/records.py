@@ -1,0 +1,294 @@
+"""Reading a regulation's catalogue record, whatever site it comes from, into a ``DocumentItem``.
+
+The JDIHN feed fields (research §1.2) are the common vocabulary: the CMS and BPK spiders map
+their detail pages onto them (``judul``, ``jenis``, ``noPeraturan``, ``teuBadan``, ...) and share
+``RegulationRecords.record_to_item``, so jenis, nomor, region and abstrak are read one way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime, timezone
+from typing import Any
+from urllib.parse import urljoin
+
+from nlp import metadata as nlp_metadata
+from pantau import wilayah
+
+NULLS = {"", "-", "--", "—", "null", "none", "nil", "n/a", "0000-00-00", "0000-00-00 00:00:00"}
+_EDGE_JUNK = re.compile(r"^(?:%0[AaDd9]|%20|\\[nrt]|\s)+|(?:%0[AaDd9]|%20|\\[nrt]|\s)+$")
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+BULAN = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5,
+         "juni": 6, "juli": 7, "agustus": 8, "agutus": 8, "september": 9, "oktober": 10,
+         "november": 11, "nopember": 11, "desember": 12}
+# "15 Maret 2023", "Rabu, 15 Maret 2023", "15 Mar 2023"
+_TEXT_DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})")
+_NOMOR_PREFIX = re.compile(r"^(?:nomor|no\.?)\s*", re.IGNORECASE)
+_REGION_NOISE = re.compile(r"^(?:pemerintah|pemkab|pemkot|pemprov|sekretariat daerah)\s+",
+                           re.IGNORECASE)
+# PHP error pages leak into JDIH fields (e.g. Batang's "OPD Pemrakarsa", research §3.1)
+_PHP_NOISE = re.compile(r"A PHP Error was encountered|Severity:\s*(?:Notice|Warning)|"
+                        r"Message:\s+Undefined|Filename:\s*\S+\.php", re.IGNORECASE)
+# Document types a JDIH lists that are not regulations: drafts, academic papers, books, court
+# decisions. Skipped by the HTML spiders unless the source's ``jenis`` asks for them.
+NOT_REGULATION = re.compile(r"^\s*(?:abstrak\s+)?(?:rancangan|naskah\s+akademi|monografi|artikel|"
+                            r"putusan|buku|majalah|katalog|propemperda|prolegda|analisis|"
+                            r"kajian|terjemahan|risalah)", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- value cleaning
+
+def clean(value: Any) -> Any:
+    """The value, with ``"-"``/``""``/``"null"`` as None, strings stripped, PHP errors dropped."""
+    if isinstance(value, str):
+        s = " ".join(value.split())
+        if _PHP_NOISE.search(s):
+            return None
+        return None if s.lower() in NULLS else s
+    return value
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar as text: ``30`` and ``"30"`` both give ``"30"``; lists/objects give None."""
+    value = clean(value)
+    if value is None or isinstance(value, (bool, dict, list)):
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value)
+
+
+def as_year(value: Any) -> int | None:
+    s = as_text(value)
+    if s and _YEAR.match(s):
+        return int(s)
+    d = as_date(value)
+    return d.year if d else None
+
+
+def as_date(value: Any) -> date | None:
+    """``YYYY-MM-DD`` (with or without a time), ``DD-MM-YYYY`` or ``15 Maret 2023``; impossible
+    dates give None."""
+    s = as_text(value)
+    if not s:
+        return None
+    m = _ISO_DATE.match(s)
+    parts = (m.group(1), m.group(2), m.group(3)) if m else None
+    if parts is None:
+        m = _DMY_DATE.match(s)
+        parts = (m.group(3), m.group(2), m.group(1)) if m else None
+    if parts is None:
+        m = _TEXT_DATE.search(s)
+        month = _month(m.group(2)) if m else None
+        parts = (m.group(3), month, m.group(1)) if month else None
+    if parts is None:
+        return None
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+def _month(word: str) -> int | None:
+    w = word.lower()
+    if w in BULAN:
+        return BULAN[w]
+    hits = {n for name, n in BULAN.items() if len(w) >= 3 and name.startswith(w)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def clean_url(value: Any, base: str) -> str | None:
+    """An absolute http(s) URL, with stray ``%0A``/whitespace removed from both ends."""
+    s = as_text(value)
+    if not s:
+        return None
+    s = _EDGE_JUNK.sub("", s)
+    if not s or s.lower() in NULLS:
+        return None
+    url = urljoin(base, s)
+    return url if url.startswith(("http://", "https://")) else None
+
+
+class Record:
+    """Case-insensitive access to one record (``urlAbstrak`` and ``urlabstrak`` alike)."""
+
+    def __init__(self, raw: dict):
+        self.raw = raw
+        self._lower = {str(k).lower(): v for k, v in raw.items()}
+
+    def get(self, *names: str) -> Any:
+        for name in names:
+            value = clean(self._lower.get(name.lower()))
+            if value is not None:
+                return value
+        return None
+
+
+def record_hash(raw: dict) -> str:
+    blob = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    return "rec-" + hashlib.sha1(blob.encode()).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- region and jenis
+
+def region_kind_for(jenis_code: str | None) -> str | None:
+    """Which level issues this jenis: ``id`` (national), ``provinsi``, ``kabupaten``, ``kota``,
+    ``daerah`` (any region, e.g. Perda) or None."""
+    return nlp_metadata.JENIS_LEVEL.get(jenis_code or "")
+
+
+def resolve_region(name: str | None, kind: str | None = None) -> str | None:
+    if not name:
+        return None
+    code = wilayah.resolve(name, kind) or wilayah.resolve(name)
+    if code is None:
+        stripped = _REGION_NOISE.sub("", name.split(".")[-1].strip())
+        if stripped != name:
+            code = wilayah.resolve(stripped, kind) or wilayah.resolve(stripped)
+    return code
+
+
+def normalise_jenis(*texts: str | None, region_kind: str | None = None) -> tuple[str, str] | None:
+    for t in texts:
+        if t:
+            hit = nlp_metadata.normalise_jenis(t, region_kind)
+            if hit:
+                return hit
+    return None
+
+
+def parse_title(judul: str, region_hint: str | None):
+    try:
+        return nlp_metadata.parse_title(judul, region_hint=region_hint)
+    except Exception:  # a title the parser cannot read is still a title
+        return None
+
+
+def region_slug(code: str) -> str | None:
+    """The region as BPK writes it in its URLs: ``kab-batang``, ``kota-pekalongan``,
+    ``prov-jawa-tengah`` (research §2)."""
+    w = wilayah.by_code().get(code)
+    if w is None:
+        return None
+    prefix = {"kabupaten": "kab", "kota": "kota", "provinsi": "prov"}[w.kind]
+    name = w.short_name if w.kind != "provinsi" else w.nama
+    name = re.sub(r"^(?:Provinsi)\s+", "", name)
+    return prefix + "-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# --------------------------------------------------------------------------- the mixin
+
+class RegulationRecords:
+    """Turns JDIHN-shaped records into ``DocumentItem`` dicts; mixed into the source spiders.
+
+    Needs ``self.source`` (a ``SourceConfig``). ``jenis`` in the source's entry filters records.
+    """
+
+    source: Any
+
+    def init_jenis_filter(self) -> None:
+        self._jenis_filter: set[str] = set()
+        for j in self.source.jenis:
+            hit = normalise_jenis(j)
+            self._jenis_filter.add(hit[1] if hit else j.strip().lower())
+
+    def wanted(self, jenis: str | None, jenis_code: str | None) -> bool:
+        if not getattr(self, "_jenis_filter", None):
+            return True
+        return bool({jenis_code, (jenis or "").lower()} & self._jenis_filter)
+
+    def wants_type(self, type_text: str | None) -> bool:
+        """False for a listed document type that is not a regulation (a draft, a naskah
+        akademis, a book...), unless the source's ``jenis`` names it."""
+        if not type_text or not NOT_REGULATION.match(type_text):
+            return True
+        return bool(getattr(self, "_jenis_filter", None)) and \
+            type_text.strip().lower() in self._jenis_filter
+
+    def record_to_item(self, rec: Record, page_url: str) -> dict | None:
+        """The ``DocumentItem`` fields for one record (None when filtered out by ``jenis``)."""
+        feed_url = self.source.url or page_url
+        jenis_text = as_text(rec.get("jenis", "bentuk", "jenisPeraturan"))
+        singkatan = as_text(rec.get("singkatanJenis", "singkatan"))
+        src_region = wilayah.by_code().get(self.source.region or "")
+        hit = normalise_jenis(jenis_text, singkatan,
+                              region_kind=src_region.kind if src_region else None)
+        jenis, jenis_code = hit if hit else (jenis_text, None)
+        nomor = as_text(rec.get("noPeraturan", "nomor", "nomorPeraturan"))
+        if nomor:
+            nomor = _NOMOR_PREFIX.sub("", nomor).strip() or None
+        ditetapkan = as_date(rec.get("tanggal_penetapan", "tanggalPenetapan"))
+        diundangkan = as_date(rec.get("tanggal_pengundangan", "tanggalPengundangan"))
+        tahun = (as_year(rec.get("tahun_pengundangan")) or as_year(rec.get("tahun"))
+                 or (diundangkan.year if diundangkan else None)
+                 or (ditetapkan.year if ditetapkan else None))
+        judul = as_text(rec.get("judul"))
+        teu, tempat = as_text(rec.get("teuBadan")), as_text(rec.get("tempatTerbit"))
+        region = self.issuing_region(jenis_code, teu, tempat)
+        tentang, abstrak_only = None, False
+        if judul:
+            meta = parse_title(judul, region)
+            full = meta is not None and bool(meta.jenis_code and meta.nomor)
+            if full:
+                tentang = meta.tentang
+                if not jenis_code and meta.jenis_code:
+                    jenis_code = meta.jenis_code
+                    region = self.issuing_region(jenis_code, teu, tempat)
+                jenis = jenis if hit else (meta.jenis or jenis)
+                nomor = nomor or meta.nomor
+                tahun = tahun or meta.tahun
+                region = region or meta.region_code
+                # a record for the abstrak sheet of a regulation: its file is that
+                # regulation's abstrak, not the regulation itself
+                abstrak_only = meta.form == "abstrak"
+                if abstrak_only:
+                    judul = re.sub(r"(?i)^\W*abstrak\s+", "", judul)
+            else:
+                tentang = judul  # the record sends only the subject ("tentang") part
+        if not self.wanted(jenis, jenis_code):
+            return None
+        files, seen = [], set()
+        for role, names in (("utama", ("urlDownload", "url_download", "urlFile")),
+                            ("abstrak", ("urlAbstrak", "url_abstrak")),
+                            ("lampiran", ("urlLampiran",))):
+            value = rec.get(*names)
+            for v in (value if isinstance(value, list) else [value]):
+                url = clean_url(v, feed_url)
+                if url and url not in seen:
+                    seen.add(url)
+                    files.append({"url": url, "role": "abstrak" if abstrak_only else role})
+        rid = as_text(rec.get("idData")) or record_hash(rec.raw)
+        url = clean_url(rec.get("urlDetailPeraturan"), feed_url) or f"{feed_url}#{rid}"
+        return {
+            "source": self.source.name, "url": url, "crawled_at": datetime.now(timezone.utc),
+            "kind": "regulation", "jenis": jenis, "jenis_code": jenis_code, "nomor": nomor,
+            "tahun": tahun, "judul": judul, "tentang": tentang, "region_code": region,
+            "status": as_text(rec.get("status")), "tanggal_ditetapkan": ditetapkan,
+            "tanggal_diundangkan": diundangkan, "files": files, "record": rec.raw,
+        }
+
+    def issuing_region(self, jenis_code: str | None, teu: str | None,
+                       tempat: str | None) -> str | None:
+        """Kemendagri code of the region that issued a record's document.
+
+        National instruments listed by a regional JDIH (UU, PP, Permen...) get ``id``. Otherwise
+        the source's own region, unless the jenis belongs to another level (a Pergub on a
+        kabupaten's site), then ``teuBadan``/``tempatTerbit`` (``"Jawa Tengah.Kabupaten Batang"``).
+        """
+        level = region_kind_for(jenis_code)
+        if level == "id":
+            return "id"
+        kind = level if level in ("provinsi", "kabupaten", "kota") else None
+        own = wilayah.by_code().get(self.source.region or "")
+        if own is not None and (kind is None or own.kind == kind):
+            return own.kode
+        named = resolve_region(teu, kind) or resolve_region(tempat, kind)
+        if named:
+            return named
+        if own is not None and kind == "provinsi":
+            return own.kode_provinsi
+        return None
