@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from nlp import metadata as nlp_metadata
 from nlp import text as nlp_text
 
-from . import importer
+from . import facts, importer
 from .blobs import BlobStore
 from .catalogue import Catalogue
 from .models import Document, DocumentFile, Source, SourceRun
@@ -78,6 +78,16 @@ def looks_like_abstrak(text: str) -> bool:
     """A JDIH catalogue "abstrak" sheet (a summary of a regulation), not the regulation itself."""
     head = text[:6000]
     return bool(re.search(r"(?m)^\s*ABSTRAK\s*:", head)) and bool(re.search(r"(?m)^\s*CATATAN\s*:", text))
+
+
+def extract_facts(session: Session, doc: Document, file: DocumentFile,
+                  extracted: nlp_text.ExtractedText) -> int:
+    """Run the fact extractor on a file's text and store its facts (replacing earlier ones)."""
+    from nlp.extract import extract_document
+    result = extract_document(extracted.text, pages=extracted, region_hint=doc.region_code,
+                              kind="news" if doc.kind == "news" else "regulation")
+    facts.apply_document_metadata(doc, result.get("document") or {})
+    return facts.store_extraction(session, doc, file.sha256, result)
 
 
 def identify(extracted: nlp_text.ExtractedText, region_hint: str | None) -> nlp_metadata.DocumentMeta:
@@ -147,6 +157,7 @@ def ingest_bytes(cat: Catalogue, data: bytes, *, locator: str, filename: str | N
         elif doc.text_status == "belum":
             doc.text_status = "hanya_abstrak"  # only the catalogue summary has been read
         importer.add_sighting(s, doc, url or locator, source=source, run=run, file_sha256=sha)
+        extract_facts(s, doc, file, extracted)
         importer.resolve_failures(s, locator)
         result.reg_key, result.outcome = doc.reg_key, up.outcome
         if run is not None:
@@ -203,13 +214,22 @@ def extract_pending(cat: Catalogue, *, everything: bool = False, progress=None) 
                 res.outcome, res.reason, res.detail = "failed", reason, str(exc)
             else:
                 doc = s.get(Document, file.document_id) if file.document_id else None
-                if doc is not None and file.role == "utama":
+                if doc is not None and file.role == "utama" and doc.kind != "news":
                     meta = identify(extracted, doc.region_code)
                     up = importer.upsert_document(s, doc.reg_key, meta_values(meta), origin="teks")
-                    if meta.reg_key and doc.reg_key.startswith(("berkas/", "berita/")):
+                    if meta.reg_key and doc.reg_key.startswith("berkas/"):
                         up = importer.Upserted(importer.rekey_document(s, doc, meta.reg_key), "updated")
-                    up.document.text_status = file.text_status
-                    res.reg_key, res.outcome = up.document.reg_key, up.outcome
+                    doc = up.document
+                    doc.text_status = file.text_status
+                    res.reg_key, res.outcome = doc.reg_key, up.outcome
+                elif doc is not None:
+                    if file.role == "utama":
+                        doc.text_status = file.text_status
+                    elif doc.text_status == "belum":
+                        doc.text_status = "hanya_abstrak"
+                    res.reg_key, res.outcome = doc.reg_key, "unchanged"
+                if doc is not None:
+                    extract_facts(s, doc, file, extracted)
                 importer.resolve_failures(s, res.locator)
         summary.results.append(res)
         if progress:
@@ -228,3 +248,19 @@ def _fail(cat: Catalogue, result: IngestResult, stage: str, reason: str, detail:
 
 def guess_media_type(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+UPLOAD_SOURCE = "unggah"
+
+
+def ingest_upload(cat: Catalogue, data: bytes, *, filename: str, region_hint: str | None = None,
+                  kind: str = "regulation", source_url: str | None = None) -> IngestResult:
+    """A file sent through the API (e.g. a circular a branch office received on paper): the same
+    path as ``pantau ingest``, recorded as seen at ``source_url`` or as an upload."""
+    safe_name = re.sub(r"[^\w.\- ]+", "_", filename)[:200] or "berkas"
+    with cat.session() as s:
+        source = importer.get_or_create_source(s, UPLOAD_SOURCE, "unggah")
+    locator = source_url if source_url and source_url.startswith(("http://", "https://")) else \
+        f"unggah:{safe_name}"
+    return ingest_bytes(cat, data, locator=locator, filename=safe_name, source=source, run=None,
+                        url=locator, region_hint=region_hint, kind=kind)

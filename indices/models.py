@@ -177,7 +177,7 @@ class Fact(Base):
 
     __tablename__ = "fact"
     __table_args__ = (
-        UniqueConstraint("document_id", "kind", "start", "end", "extractor_version",
+        UniqueConstraint("document_id", "file_sha256", "kind", "start", "end", "extractor_version",
                          name="uq_fact_span"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

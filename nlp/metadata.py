@@ -34,6 +34,9 @@ __all__ = [
     "normalise_jenis",
     "parse_title",
     "extract_metadata",
+    "Enactment",
+    "extract_enactment",
+    "parse_tanggal",
 ]
 
 # Normalised jenis codes and their canonical names. Regional codes follow the JDIHN
@@ -582,3 +585,183 @@ def _kind_fits(level: str | None, region_code: str) -> bool:
     if level in (None, "daerah"):
         return True
     return wilayah.by_code()[region_code].kind == level
+
+
+# --------------------------------------------------------------------------- enactment (dates, signatory)
+
+# Indonesian month names as printed in regulations and catalogues, with the old spellings
+# (Pebruari, Nopember) and common abbreviations.
+_MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "maret": 3, "mar": 3,
+    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8,
+    "agt": 8, "agu": 8, "agus": 8, "ags": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10,
+    "okt": 10, "november": 11, "nopember": 11, "nov": 11, "nop": 11, "desember": 12, "des": 12,
+}
+MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+TANGGAL_PATTERN = r"(?P<d>\d{1,2})\s+(?P<m>" + MONTH_NAMES + r")\.?\s+(?P<y>(?:19|20)\d{2})\b"
+_TANGGAL_RE = re.compile(TANGGAL_PATTERN, re.IGNORECASE)
+_NUMERIC_DATE_RE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d{2})\b")
+
+
+_LOOSE_DATE_RE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{4,9})\.?\s+((?:19|20)\d{2})\b")
+
+
+def _month_like(word: str) -> int | None:
+    """A month name with one wrong letter, as OCR reads handwriting ("Marex" for "Maret")."""
+    word = word.lower()
+    hits = {n for name, n in _MONTHS.items() if len(name) >= 4 and len(name) == len(word)
+            and sum(a != b for a, b in zip(name, word)) == 1}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def parse_tanggal(text: str) -> str | None:
+    """ISO date (``"2024-09-06"``) of the first Indonesian date in ``text``: "6 September 2024",
+    "13 Okt. 2023", "24-03-2025", or with one letter of the month misread ("24 Marex 2025").
+    None when there is none or it is not a real date."""
+    from datetime import date
+
+    m = _TANGGAL_RE.search(text or "")
+    loose = None if m else _LOOSE_DATE_RE.search(text or "")
+    if m:
+        d, mo, y = int(m.group("d")), _MONTHS[m.group("m").lower()], int(m.group("y"))
+    elif loose and _month_like(loose.group(2)):
+        d, mo, y = int(loose.group(1)), _month_like(loose.group(2)), int(loose.group(3))
+    else:
+        m = _NUMERIC_DATE_RE.search(text or "")
+        if not m:
+            return None
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+@dataclass
+class Enactment:
+    """When, where and by whom an instrument was made.
+
+    *Ditetapkan* is the signing by the regional head ("Ditetapkan di Batang pada tanggal 6
+    September 2024"); *diundangkan* is the promulgation in the Lembaran/Berita Daerah by the
+    Sekretaris Daerah, from which a regulation usually takes effect. A circular is "dikeluarkan"
+    (issued), or just dated "Kendal, 12 Januari 2023" above the signature.
+    """
+
+    tanggal_ditetapkan: str | None = None  # ISO date
+    tempat_ditetapkan: str | None = None
+    tanggal_diundangkan: str | None = None
+    signatory_jabatan: str | None = None  # as printed: "Pj. BUPATI BATANG"
+    signatory_nama: str | None = None  # as printed: "LANI DWI REJEKI"
+
+    @property
+    def signatory(self) -> dict[str, str | None] | None:
+        if not (self.signatory_jabatan or self.signatory_nama):
+            return None
+        return {"jabatan": self.signatory_jabatan, "nama": self.signatory_nama}
+
+
+_DATE_AFTER = r"\s*pada\s+tanggal\s*:?\s*(?P<date>[^\n]{0,40})"
+_DITETAPKAN_RE = re.compile(
+    r"\b(?:ditetapkan|dikeluarkan)\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'’-]{0,40}?)[ \t]*\n?" + _DATE_AFTER,
+    re.IGNORECASE)
+_DIUNDANGKAN_RE = re.compile(
+    r"\bdiundangkan\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'’-]{0,40}?)[ \t]*\n?" + _DATE_AFTER,
+    re.IGNORECASE)
+# A catalogue abstrak's note: "… mulai berlaku pada tanggal diundangkan, 24 Maret 2025."
+_BERLAKU_DIUNDANGKAN_RE = re.compile(
+    r"berlaku\s+pada\s+tanggal\s+diundangkan\s*,?\s*(?P<date>[^\n]{0,30})", re.IGNORECASE)
+# A circular's place and date line above its signature: "Kendal, 12 Januari 2023".
+_PLACE_DATE_LINE_RE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Za-z .'’-]{1,40}),[ \t]*(?P<date>" + TANGGAL_PATTERN + r")[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+_OFFICE_LINE_RE = re.compile(
+    r"^[ \t]*(?:(?:Pj\.?|Plt\.?|Plh\.?|a\.n\.?)[ \t]+)?(?:BUPATI|WALI[ \t]*KOTA|WALIKOTA|GUBERNUR|SEKRETARIS"
+    r"[ \t]+DAERAH|KEPALA[ \t]+[A-Z ]+)\b[^\n]*,[ \t]*$", re.MULTILINE)
+_NOT_A_NAME = re.compile(
+    r"^(?:ttd\.?|t\.t\.d\.?|cap|dto\.?|salinan\b.*|diundangkan\b.*|ditandatangani\b.*|\(?tanda tangan\)?)$",
+    re.IGNORECASE)
+
+
+def _signatory_after(text: str, pos: int) -> tuple[str | None, str | None]:
+    """The office line ("Pj. BUPATI BATANG,") and the name line below it, after ``pos``."""
+    lines = [ln.strip() for ln in text[pos:pos + 600].split("\n")]
+    lines = [ln for ln in lines if ln and ln != "\f"]
+    jabatan = nama = None
+    for i, line in enumerate(lines[:4]):
+        if line.endswith(",") and re.search(r"[A-Za-z]{3}", line):
+            jabatan = re.sub(r"\s+", " ", line.rstrip(",").strip())
+            for cand in lines[i + 1:i + 5]:
+                if _NOT_A_NAME.match(cand) or cand.endswith(","):
+                    continue
+                if re.fullmatch(r"[A-Za-z][A-Za-z .,'’-]{2,60}", cand) and not re.search(
+                        r"\b(?:di|pada|tanggal|nomor|tahun)\b", cand, re.IGNORECASE):
+                    nama = re.sub(r"\s+", " ", cand).strip(" ,")
+                break
+            break
+    return jabatan, nama
+
+
+def extract_enactment(text: str) -> Enactment:
+    """Dates and signatory from the closing of a regulation (or the note of an abstrak).
+
+    Reads "Ditetapkan di Batang / pada tanggal 6 September 2024 / Pj. BUPATI BATANG, / ttd /
+    LANI DWI REJEKI" and "Diundangkan di Batang / pada tanggal …". The last such block wins:
+    a Penjelasan or Lampiran never holds one, while a quoted earlier instrument might.
+    """
+    out = Enactment()
+    text = (text or "").replace("\r\n", "\n")
+    matches = list(_DITETAPKAN_RE.finditer(text))
+    if matches:
+        m = matches[-1]
+        out.tanggal_ditetapkan = parse_tanggal(m.group("date"))
+        out.tempat_ditetapkan = re.sub(r"\s+", " ", m.group("place")).strip() or None
+        line_end = text.find("\n", m.start("date"))
+        out.signatory_jabatan, out.signatory_nama = _signatory_after(
+            text, line_end if line_end >= 0 else m.end())
+    else:
+        tail_start = max(0, len(text) - 4000)
+        dated = list(_PLACE_DATE_LINE_RE.finditer(text, tail_start))
+        if dated:
+            m = dated[-1]
+            out.tanggal_ditetapkan = parse_tanggal(m.group("date"))
+            out.tempat_ditetapkan = m.group("place").strip()
+            out.signatory_jabatan, out.signatory_nama = _signatory_after(text, m.end())
+    if not out.signatory_jabatan:
+        # A circular signed without "Ditetapkan di": "BUPATI KENDAL, / ttd / DICO M. GANINDUTO"
+        # in its last lines.
+        tail = max(0, len(text) - 800)
+        offices = list(_OFFICE_LINE_RE.finditer(text, tail))
+        if offices:
+            out.signatory_jabatan, out.signatory_nama = _signatory_after(text, offices[-1].start())
+    und = list(_DIUNDANGKAN_RE.finditer(text))
+    if und:
+        out.tanggal_diundangkan = parse_tanggal(und[-1].group("date"))
+    else:
+        m = _BERLAKU_DIUNDANGKAN_RE.search(text)
+        if m:
+            out.tanggal_diundangkan = parse_tanggal(m.group("date"))
+    return out
+
+
+# --------------------------------------------------------------------------- cited instruments
+
+def readable_tentang(text: str) -> str | None:
+    """A cited title as it should be shown: whitespace collapsed, all-caps made readable."""
+    return _clean_tentang(text)
+
+
+def issuer_region(jenis_code: str | None, region_words: str = "", *,
+                  context_region: str | None = None) -> str | None:
+    """Kemendagri code of the region that issued a cited instrument.
+
+    National jenis give "id". Otherwise the region named in the words between the jenis and
+    its nomor ("Peraturan Daerah Provinsi Jawa Tengah Nomor …"), else ``context_region`` (the
+    citing document's region) when an instrument of that jenis can come from it: a Perbup
+    citing "Peraturan Bupati Nomor 30 Tahun 2024" means its own Bupati's.
+    """
+    code = _region_for(jenis_code, region_words or "")
+    if code:
+        return code
+    if context_region and JENIS_LEVEL.get(jenis_code or "") != "id":
+        return _from_hint(JENIS_LEVEL.get(jenis_code or ""), context_region)
+    return None

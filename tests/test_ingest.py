@@ -189,7 +189,17 @@ def test_cli_ingest_and_export_contract(real_pdfs, tmp_path):
     assert any(line.startswith("33.25,Kabupaten Batang,kabupaten,33,") and line.endswith(",2")
                for line in lines)
     p = _pantau(data, "export", "facts", "--format", "json")
-    assert json.loads(p.communicate(timeout=60)[0]) == []
+    facts = json.loads(p.communicate(timeout=60)[0])
+    assert {f["reg_key"] for f in facts} == {"perbup/33.25/2024/30", "perda/33.25/2023/2"}
+    for f in facts:
+        assert {"reg_key", "kind", "pasal", "ayat", "page", "start", "end", "text", "data",
+                "extractor_version"} <= f.keys()
+    obligations = [f for f in facts if f["kind"] == "obligation"]
+    assert obligations and all(f["pasal"] and f["text"] and f["end"] > f["start"] for f in obligations)
+    berkewajiban = [f for f in obligations if f["reg_key"] == "perbup/33.25/2024/30"
+                    and "BPJS Ketenagakerjaan berkewajiban" in f["text"]]
+    assert berkewajiban and berkewajiban[0]["data"]["modality"] == "wajib"  # cue "berkewajiban"
+    assert berkewajiban[0]["pasal"] == "19"
 
 
 def test_end_to_end_ingest_index_search_status(real_pdfs, tmp_path):

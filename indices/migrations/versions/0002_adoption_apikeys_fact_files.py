@@ -48,11 +48,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('file_sha256', sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f('ix_fact_file_sha256'), ['file_sha256'], unique=False)
         batch_op.create_foreign_key('fk_fact_file_sha256', 'document_file', ['file_sha256'], ['sha256'])
+        # facts are unique per file (a document's abstrak and its text have their own offsets)
+        batch_op.drop_constraint('uq_fact_span', type_='unique')
+        batch_op.create_unique_constraint(
+            'uq_fact_span', ['document_id', 'file_sha256', 'kind', 'start', 'end', 'extractor_version'])
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('fact', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_fact_span', type_='unique')
+        batch_op.create_unique_constraint(
+            'uq_fact_span', ['document_id', 'kind', 'start', 'end', 'extractor_version'])
         batch_op.drop_constraint('fk_fact_file_sha256', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_fact_file_sha256'))
         batch_op.drop_column('file_sha256')
