@@ -30,6 +30,7 @@ from .catalogue import Catalogue
 from .models import AdoptionStatus, Document, Fact, Region, Sighting, Source, SourceRun
 
 STATUSES = ("ada", "diberitakan", "belum_ditemukan", "tidak_terpantau")
+JAMSOSTEK_WORDS = ["ketenagakerjaan", "jkk", "jkm", "jht", "jkp", "pekerja", "iuran"]
 REPEALED_STATUS = re.compile(r"(?i)\b(dicabut|tidak\s+berlaku|dibatalkan)\b")
 
 
@@ -79,7 +80,8 @@ def _merge_relevance(into: dict, rel: dict) -> None:
         if isinstance(v, bool):
             into[k] = bool(into.get(k)) or v
         elif isinstance(v, list):
-            into[k] = list(dict.fromkeys([*(into.get(k) or []), *v]))
+            merged = into.get(k) or []
+            into[k] = merged + [x for x in v if x not in merged]
         elif isinstance(v, (int, float)):
             into[k] = max(into.get(k) or 0, v)
         elif k not in into:
@@ -111,10 +113,18 @@ def evaluate(rule: dict, d: DocFacts) -> dict | None:
             return None
         evidence = hit
     if not evidence:
-        # the strongest quote: an obligation in a Pasal, preferring ones naming the group/funding
+        # the strongest quote: an obligation in a Pasal naming the group/funding of the rule and
+        # employment social security (not, say, the health-insurance Pasal of the same Perda)
         words = [_norm(x) for k in ("groups_any", "funding_any") for x in rr.get(k, [])]
-        ranked = sorted(d.obligations, key=lambda o: (-sum(w in _norm(o.get("text", "")) for w in words),
-                                                      o.get("pasal") is None, o.get("start", 0)))
+        if rr.get("funding_any"):
+            words.append("anggaran")
+        words += JAMSOSTEK_WORDS
+
+        def weight(o: dict) -> tuple:
+            text = _norm(o.get("text", ""))
+            return (-sum(w in text for w in words), "kesehatan" in text, o.get("pasal") is None,
+                    o.get("start", 0))
+        ranked = sorted(d.obligations, key=weight)
         evidence = ranked[0] if ranked else {}
     return {"pasal": evidence.get("pasal"), "ayat": evidence.get("ayat"), "page": evidence.get("page"),
             "quote": (evidence.get("text") or "")[:600], "start": evidence.get("start"),
@@ -146,6 +156,17 @@ def _load(session: Session) -> list[DocFacts]:
         elif kind == "relation":
             d.relations.append(item)
     return list(docs.values())
+
+
+def _amendments(docs: list[DocFacts]) -> dict[str, list[str]]:
+    """reg_key of an amended instrument -> the instruments amending it."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        for r in d.relations:
+            target = (r.get("target") or {}).get("reg_key")
+            if r.get("type") == "mengubah" and target and d.reg_key not in out[target]:
+                out[target].append(d.reg_key)
+    return out
 
 
 def _repeals(docs: list[DocFacts]) -> dict[str, tuple[str, date | None]]:
@@ -186,6 +207,7 @@ def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
     with cat.session() as s:
         docs = _load(s)
         repeals = _repeals(docs)
+        amended = _amendments(docs)
         monitoring = _monitoring(s)
         urls: dict[int, list[dict]] = defaultdict(list)
         for doc_id, url, last_seen in s.execute(select(Sighting.document_id, Sighting.url,
@@ -198,14 +220,15 @@ def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
         for region in s.scalars(select(Region)):
             for ind in indicators:
                 status, since, evidence = _status(ind, by_region.get(region.kode, []), repeals,
-                                                  monitoring.get(region.kode, []), urls, today)
+                                                  amended, monitoring.get(region.kode, []), urls, today)
                 counts[status] += 1
                 s.add(AdoptionStatus(region_code=region.kode, indicator=ind.id, status=status,
                                      since=since, evidence=evidence, indicator_version=version))
     return counts
 
 
-def _status(ind: Indicator, docs: list[DocFacts], repeals, sources: list[dict], urls, today: date):
+def _status(ind: Indicator, docs: list[DocFacts], repeals, amended, sources: list[dict], urls,
+            today: date):
     found, news, history = [], [], []
     for d in docs:
         ev = evaluate(ind.rule, d)
@@ -216,6 +239,8 @@ def _status(ind: Indicator, docs: list[DocFacts], repeals, sources: list[dict], 
             repealed is not None and (repealed[1] is None or repealed[1] <= today))
         entry = {"reg_key": d.reg_key, "title": d.title, "since": d.since.isoformat() if d.since else None,
                  **ev, "sources": urls.get(d.doc_id, [])[:5]}
+        if amended.get(d.reg_key):
+            entry["diubah_oleh"] = amended[d.reg_key]
         if d.grade == "dokumen":
             if d.since:
                 history.append(d.since)

@@ -166,8 +166,12 @@ def _search_index(settings: Settings, engine: str | None = None):
 
 def _index_catalogue(settings: Settings, cat, engine: str | None = None, *,
                      rebuild: bool = False) -> tuple[str, bool]:
-    """Sync (or rebuild) the configured search index; returns (report line, succeeded)."""
+    """Recompute the adoption index, then sync (or rebuild) the configured search index;
+    returns (report line, search index succeeded)."""
+    from indices import adoption
     from indices.search import SearchError
+    counts = adoption.compute(cat)
+    err.print("Indeks adopsi: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     idx = _search_index(settings, engine)
     try:
         report = idx.rebuild(cat) if rebuild else idx.sync(cat)
@@ -364,6 +368,44 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
     click.echo(_index_catalogue(settings, cat)[0])  # an engine that is down does not stop the dashboard
     if not no_serve:
         _serve(settings, host or settings.host, port or settings.port)
+
+
+@main.group()
+def apikey() -> None:
+    """Kunci API untuk unggah dokumen (API keys for the upload endpoint)."""
+
+
+@apikey.command("create")
+@click.argument("name")
+@click.pass_obj
+def apikey_create(settings: Settings, name: str) -> None:
+    """Buat kunci baru; kunci hanya ditampilkan sekali (only its hash is stored)."""
+    from indices import apikeys
+    key = apikeys.create(_catalogue(settings), name)
+    click.echo(key)
+    err.print("Simpan kunci ini sekarang: Pantau hanya menyimpan hash-nya.")
+
+
+@apikey.command("list")
+@click.pass_obj
+def apikey_list(settings: Settings) -> None:
+    """Daftar kunci (nama, awalan, dibuat, dicabut)."""
+    from indices import apikeys
+    for k in apikeys.listing(_catalogue(settings)):
+        click.echo(f"{k['prefix']}…  {k['name']}  dibuat {k['created_at']}"
+                   f"{'  DICABUT' if k['revoked'] else ''}")
+
+
+@apikey.command("revoke")
+@click.argument("prefix")
+@click.pass_obj
+def apikey_revoke(settings: Settings, prefix: str) -> None:
+    """Cabut kunci berdasarkan awalannya (as shown by `pantau apikey list`)."""
+    from indices import apikeys
+    n = apikeys.revoke(_catalogue(settings), prefix)
+    click.echo(f"{n} kunci dicabut")
+    if not n:
+        sys.exit(1)
 
 
 def _demo_sources(settings: Settings, port: int) -> Path:

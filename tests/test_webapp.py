@@ -1,4 +1,4 @@
-"""The minimal web app, driven in real headless Chromium against a real catalogue and FTS5 index."""
+"""The minimal web app, driven in real headless Chromium against a real catalogue and embedded index."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from indices import importer
 from indices.models import DocumentFile, PageText
-from indices.search_embedded import EmbeddedSearch
+from indices.search.embedded import EmbeddedIndex
 from tests.support.browser import chromium_page, screenshot
 from webapp import create_app
 
@@ -32,7 +32,7 @@ def _seed(cat):
             "jenis_code": "perbup", "region_code": "33.24", "tentang": "Pekerja rentan " + XSS,
             "judul": XSS}, origin="feed").document
         importer.add_sighting(s, evil, "http://127.0.0.1:9/detail/1")
-    EmbeddedSearch.for_catalogue(cat).sync(cat)
+    EmbeddedIndex.for_catalogue(cat).sync(cat)
 
 
 @pytest.fixture

@@ -12,17 +12,19 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 def create_app(settings: Settings | None = None) -> Flask:
     from indices.catalogue import Catalogue
-    from indices.search_embedded import EmbeddedSearch
+    from indices.search import open_index
 
-    from . import i18n, pages
+    from . import api, exports, feeds, i18n, pages
 
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["SETTINGS"] = settings
     cat = Catalogue(settings)
     app.extensions["pantau.catalogue"] = cat
-    app.extensions["pantau.search"] = EmbeddedSearch.for_catalogue(cat)
-    app.register_blueprint(pages.bp)
+    app.extensions["pantau.search"] = open_index(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_file_bytes + 1024 * 1024  # uploads are capped
+    for blueprint in (pages.bp, api.bp, feeds.bp, exports.bp):
+        app.register_blueprint(blueprint)
     i18n.install(app)
 
     @app.after_request
@@ -36,5 +38,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(500)
     def _error(_exc):  # never show a stack trace
         return "Terjadi kesalahan di server. / Internal server error.", 500
+
+    @app.errorhandler(503)
+    def _unavailable(_exc):
+        return "Mesin pencari sedang tidak tersedia. / The search engine is unavailable.", 503
 
     return app

@@ -1,12 +1,20 @@
-"""HTML pages: the region list with document counts, search, and a document page."""
+"""HTML pages: national map and matrix, region and document pages with evidence, search,
+methodology, source health, and the archived files."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from urllib.parse import urlencode
 
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from sqlalchemy import func, select
+
+from indices import queries
+from indices.adoption import STATUSES, load_indicators, timeline
+from indices.blobs import BlobStore
 from indices.models import Document, Region
+from indices.search import SearchError, SearchRequest
+
+from . import geo, render
 
 bp = Blueprint("pages", __name__)
 
@@ -15,52 +23,165 @@ def _cat():
     return current_app.extensions["pantau.catalogue"]
 
 
+def _provinces() -> list[tuple[str, str]]:
+    with _cat().session() as s:
+        return list(s.execute(select(Region.kode, Region.nama).where(Region.kind == "provinsi")
+                              .order_by(Region.kode)).all())
+
+
+def _indicator(arg: str | None):
+    _, indicators = load_indicators()
+    return next((i for i in indicators if i.id == arg), indicators[0]), indicators
+
+
 @bp.get("/")
 def beranda():
     kind = request.args.get("kind") or None
+    kind = kind if kind in ("provinsi", "kabupaten", "kota") else None
+    province = request.args.get("provinsi") or None
+    indicator, indicators = _indicator(request.args.get("indikator"))
+    all_rows = queries.matrix(_cat())
+    rows = [r for r in all_rows if (kind is None or r["kind"] == kind)
+            and (province is None or province in (r["kode_provinsi"], r["kode"]))]
+    level = "provinsi" if kind == "provinsi" else "kabkota"
+    paths = geo.region_paths(level)
+    shown = {r["kode"] for r in rows}
+    map_rows = [{"kode": r["kode"], "nama": r["nama"], "d": paths[r["kode"]],
+                 "status": r["statuses"][indicator.id]["status"], "dim": r["kode"] not in shown}
+                for r in all_rows if r["kode"] in paths
+                and (r["kind"] == "provinsi") == (level == "provinsi")]
+    counted = [r for r in rows if r["kind"] != "provinsi"] if kind is None else rows
+    counts: dict[str, int] = {}
+    for r in counted:
+        st = r["statuses"][indicator.id]["status"]
+        counts[st] = counts.get(st, 0) + 1
     with _cat().session() as s:
-        counts = dict(s.execute(select(Document.region_code, func.count())
-                                .group_by(Document.region_code)).all())
-        q = select(Region).order_by(Region.kode)
-        if kind in ("provinsi", "kabupaten", "kota"):
-            q = q.where(Region.kind == kind)
-        regions = list(s.scalars(q))
-        provinces = {r.kode: r.nama for r in s.scalars(select(Region).where(Region.kind == "provinsi"))}
         total_docs = s.scalar(select(func.count()).select_from(Document)) or 0
-    rows = [(r, provinces.get(r.kode_provinsi or ""), counts.get(r.kode, 0)) for r in regions]
-    return render_template("beranda.html", rows=rows, kind=kind, total_docs=total_docs,
-                           with_docs=sum(1 for _, _, n in rows if n))
+    return render_template(
+        "beranda.html", rows=rows, kind=kind, province=province, indicator=indicator,
+        indicators=indicators, provinces=_provinces(), statuses=STATUSES, counts=counts,
+        total_regions=len(counted), map_rows=map_rows, map_width=int(geo.WIDTH), map_height=geo.HEIGHT,
+        timeline=timeline(_cat(), indicator.id), total_docs=total_docs,
+        with_docs=sum(1 for r in rows if r["documents"]))
+
+
+@bp.get("/matriks")
+def matriks():
+    _, indicators = load_indicators()
+    args = {k: request.args.get(k) or None for k in ("kind", "provinsi", "indikator", "status")}
+    rows = queries.matrix(_cat(), kind=args["kind"], province=args["provinsi"],
+                          indicator=args["indikator"], status=args["status"])
+    sort = request.args.get("sort") or "kode"
+    desc = request.args.get("dir") == "desc"
+    order = {s: i for i, s in enumerate(STATUSES)}
+    if sort in ("kode", "nama", "documents"):
+        rows.sort(key=lambda r: r[sort], reverse=desc)
+    elif any(i.id == sort for i in indicators):
+        rows.sort(key=lambda r: (order[r["statuses"][sort]["status"]], r["kode"]), reverse=desc)
+
+    def sort_query(column: str) -> str:
+        q = {k: v for k, v in args.items() if v}
+        q["sort"] = column
+        q["dir"] = "desc" if (column == sort and not desc) else "asc"
+        return urlencode(q)
+
+    filter_args = {k: v for k, v in args.items() if v}
+    return render_template("matriks.html", rows=rows, indicators=indicators, statuses=STATUSES,
+                           provinces=_provinces(), kind=args["kind"], province=args["provinsi"],
+                           indicator=args["indikator"], status=args["status"], sort_query=sort_query,
+                           filter_args=filter_args)
 
 
 @bp.get("/cari")
 def cari():
-    q = (request.args.get("q") or "").strip()[:500]
+    req = SearchRequest.from_args(request.args)
     try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    result = current_app.extensions["pantau.search"].search(q, page=page) if q else None
-    return render_template("cari.html", q=q, result=result)
+        result = current_app.extensions["pantau.search"].search(req) if req.q else None
+    except SearchError:  # the search engine is down: say so, do not show a stack trace
+        abort(503)
+    return render_template("cari.html", q=req.q, result=result)
 
 
 @bp.get("/wilayah/<kode>")
 def wilayah(kode: str):
-    with _cat().session() as s:
-        region = s.get(Region, kode)
-        if region is None:
-            abort(404)
-        docs = list(s.scalars(select(Document).where(Document.region_code == kode)
-                              .order_by(Document.tahun.desc(), Document.reg_key)))
-    return render_template("wilayah.html", region=region, docs=docs)
+    detail = queries.region_detail(_cat(), kode)
+    if detail is None:
+        abort(404)
+    return render_template("wilayah.html", d=detail)
 
 
 @bp.get("/dokumen/<path:reg_key>")
 def dokumen(reg_key: str):
+    doc = queries.document_detail(_cat(), reg_key)
+    if doc is None:
+        abort(404)
+    facts_by_file: dict[str | None, list[dict]] = {}
+    for f in doc["facts"]:
+        if f["kind"] != "relevance":
+            facts_by_file.setdefault(f["file_sha256"], []).append(f)
+    bodies, summary = [], []
+    for file in doc["files"]:
+        facts = facts_by_file.get(file["sha256"], [])
+        text = render.document_text([(p["page"], p["text"]) for p in file["pages_text"]])
+        bodies.append({"role": file["role"], "html": render.highlight(text, facts)})
+        for i, f in enumerate(facts):
+            data = f["data"] or {}
+            label = data.get("modality") or data.get("kind") or data.get("type") or ""
+            if f["kind"] == "reference":
+                label = " ".join(str(x) for x in (data.get("jenis"), data.get("nomor") and f"Nomor {data['nomor']}",
+                                                  data.get("tahun") and f"Tahun {data['tahun']}") if x)
+            elif f["kind"] == "target" and data.get("value") is not None:
+                label = f"{data.get('kind', '')}: {data.get('value')} {data.get('unit') or ''}".strip()
+            summary.append({"kind": f["kind"], "pasal": f["pasal"], "ayat": f["ayat"], "anchor": i,
+                            "label": label})
+    relations_out = []
+    seen = set()
+    for f in doc["facts"]:
+        if f["kind"] == "relation":
+            data = f["data"] or {}
+            target = data.get("target") or {}
+            key = (data.get("type"), target.get("reg_key") or str(target))
+            if key in seen:
+                continue
+            seen.add(key)
+            label = " ".join(str(x) for x in (target.get("jenis"), target.get("nomor") and f"Nomor {target['nomor']}",
+                                              target.get("tahun") and f"Tahun {target['tahun']}") if x)
+            relations_out.append({"type": data.get("type") or "mengubah", "reg_key": target.get("reg_key"),
+                                  "label": label or target.get("reg_key") or "?"})
+    return render_template("dokumen.html", doc=doc, bodies=bodies, facts_summary=summary,
+                           relations_out=relations_out)
+
+
+@bp.get("/berkas/<sha256>")
+def berkas(sha256: str):
+    """Pantau's archived copy, by SHA-256. Only a hex digest names a file, so nothing outside the
+    blob store can be reached; anything but a PDF is served as a download, never rendered."""
+    store = BlobStore(current_app.config["SETTINGS"].blob_dir)
+    try:
+        path = store.path(sha256)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
     with _cat().session() as s:
-        doc = s.scalar(select(Document).where(Document.reg_key == reg_key)
-                       .options(selectinload(Document.sightings), selectinload(Document.files)))
-        if doc is None:
-            abort(404)
-        region = s.get(Region, doc.region_code) if doc.region_code else None
-        sightings = [(x, x.source.name if x.source else None) for x in doc.sightings]
-    return render_template("dokumen.html", doc=doc, region=region, sightings=sightings)
+        from indices.models import DocumentFile
+        file = s.get(DocumentFile, sha256)
+        media_type = file.media_type if file else "application/octet-stream"
+    if media_type == "application/pdf":
+        resp = send_file(path, mimetype="application/pdf", download_name=f"{sha256}.pdf")
+        resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return resp
+    return send_file(path, mimetype="application/octet-stream", as_attachment=True,
+                     download_name=sha256)
+
+
+@bp.get("/metodologi")
+def metodologi():
+    version, indicators = load_indicators()
+    return render_template("metodologi.html", version=version, indicators=indicators, statuses=STATUSES)
+
+
+@bp.get("/sumber")
+def sumber():
+    from indices.status import catalogue_status
+    return render_template("sumber.html", st=catalogue_status(_cat()))

@@ -1,0 +1,37 @@
+"""Search over the catalogue: one pipeline, an embedded index or Elasticsearch/OpenSearch behind it.
+
+    request args ──parser──▶ SearchRequest (ParsedQuery + filters)
+                 ──engine──▶ tantivy query (embedded.py) | ES/OS body (remote.search_body)
+                 ──result──▶ ResultPage (hits with highlights and Pasal, facets, next/previous)
+
+Which engine runs is a setting (``PANTAU_SEARCH_ENGINE``: ``embedded`` (default), ``opensearch``
+or ``elasticsearch``; ``PANTAU_SEARCH_URL``; ``PANTAU_SEARCH_INDEX_PREFIX``). Every engine is a
+:class:`SearchIndex` with ``search``, ``sync`` (catch up with the catalogue), ``rebuild`` (new
+versioned index, atomic swap) and ``count``.
+"""
+
+from __future__ import annotations
+
+from .engine import EngineUnavailable, SearchError, SearchIndex, SyncReport
+from .parser import FILTER_NAMES, Identifier, ParsedQuery, SearchRequest, parse_query
+from .result import FACETS, FacetValue, Highlight, Hit, ResultPage
+
+ENGINES = ("embedded", "opensearch", "elasticsearch")
+
+__all__ = ["ENGINES", "FACETS", "FILTER_NAMES", "EngineUnavailable", "FacetValue", "Highlight",
+           "Hit", "Identifier", "ParsedQuery", "ResultPage", "SearchError", "SearchIndex",
+           "SearchRequest", "SyncReport", "open_index", "parse_query"]
+
+
+def open_index(settings, *, engine: str | None = None, url: str | None = None,
+               prefix: str | None = None, **options) -> SearchIndex:
+    """The search index configured in ``settings`` (arguments override the settings)."""
+    engine = (engine or settings.search_engine or "embedded").strip().lower()
+    if engine == "embedded":
+        from .embedded import EmbeddedIndex
+        return EmbeddedIndex.for_settings(settings)
+    if engine in ("opensearch", "elasticsearch"):
+        from .remote import RemoteIndex
+        return RemoteIndex(engine, url or settings.search_url,
+                           prefix or settings.search_index_prefix or "pantau", **options)
+    raise SearchError(f"unknown search engine {engine!r}; use one of {', '.join(ENGINES)}")

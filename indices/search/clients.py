@@ -1,0 +1,89 @@
+"""The only engine-specific code: building a client and sending one REST request through it.
+
+Elasticsearch and OpenSearch speak the same REST API for everything Pantau uses (index creation,
+aliases, bulk, search, aggregations, nested inner hits, highlighting), so ``remote.py`` builds
+every request body once and sends it through a :class:`Transport`. The two clients differ only
+in construction and errors; the ``elasticsearch`` client also refuses any server that does not
+answer ``X-Elastic-Product: Elasticsearch`` and sends versioned ``compatible-with`` media types.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .engine import EngineUnavailable, SearchError
+
+ENGINES = ("opensearch", "elasticsearch")
+RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+
+
+class ResponseError(SearchError):
+    """The engine answered with an HTTP error."""
+
+    def __init__(self, status: int, body: Any):
+        self.status, self.body = status, body
+        reason = body
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            err = body["error"]
+            reason = f"{err.get('type')}: {err.get('reason')}"
+        super().__init__(f"HTTP {status}: {reason}")
+
+
+class Transport(Protocol):
+    def request(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
+                ndjson: bool = False) -> dict: ...
+
+
+def connect(engine: str, url: str, *, timeout: float = 30.0) -> Transport:
+    if engine == "opensearch":
+        return OpenSearchTransport(url, timeout)
+    if engine == "elasticsearch":
+        return ElasticsearchTransport(url, timeout)
+    raise ValueError(f"unknown search engine {engine!r}; use embedded, {' or '.join(ENGINES)}")
+
+
+class OpenSearchTransport:
+    def __init__(self, url: str, timeout: float):
+        from opensearchpy import OpenSearch
+        # retries are ours (remote.py), with backoff, so the client's own are off
+        self.client = OpenSearch(url, timeout=timeout, max_retries=0, retry_on_timeout=False)
+
+    def request(self, method, path, *, body=None, params=None, ndjson=False) -> dict:
+        import opensearchpy
+        headers = {"content-type": "application/x-ndjson"} if ndjson else None
+        try:
+            return self.client.transport.perform_request(method, path, params=params, body=body,
+                                                         headers=headers)
+        except opensearchpy.ConnectionError as exc:  # also ConnectionTimeout
+            raise EngineUnavailable(f"opensearch: {exc}") from exc
+        except opensearchpy.TransportError as exc:
+            status = exc.status_code if isinstance(exc.status_code, int) else 0
+            raise (EngineUnavailable(f"opensearch: HTTP {status}") if status in RETRYABLE_STATUS
+                   else ResponseError(status, exc.info)) from exc
+
+
+class ElasticsearchTransport:
+    def __init__(self, url: str, timeout: float):
+        from elasticsearch import Elasticsearch
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0,
+                                    retry_on_timeout=False)
+
+    def request(self, method, path, *, body=None, params=None, ndjson=False) -> dict:
+        import elastic_transport
+        import elasticsearch
+        headers = {"accept": "application/json"}
+        if body is not None:
+            headers["content-type"] = "application/x-ndjson" if ndjson else "application/json"
+        try:
+            resp = self.client.perform_request(method, path, params=params, headers=headers,
+                                               body=body)
+        except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
+            raise EngineUnavailable(f"elasticsearch: {exc}") from exc
+        except elasticsearch.UnsupportedProductError as exc:
+            raise SearchError("the server is not Elasticsearch (no 'X-Elastic-Product' header); "
+                              "for OpenSearch set PANTAU_SEARCH_ENGINE=opensearch") from exc
+        except elasticsearch.ApiError as exc:
+            status = exc.meta.status
+            raise (EngineUnavailable(f"elasticsearch: HTTP {status}") if status in RETRYABLE_STATUS
+                   else ResponseError(status, exc.body)) from exc
+        return resp.body

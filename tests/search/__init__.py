@@ -1,0 +1,1 @@
+"""The search layer: parser, analysis, both engines, sync and reindex, CLI."""

@@ -1,0 +1,46 @@
+"""The Elasticsearch code path (``elasticsearch`` client) against the real node.
+
+There is no Elasticsearch 8/9 node here (no Docker daemon, and Elastic's server is not on a
+package registry), and the ``elasticsearch`` client refuses servers that do not answer
+``X-Elastic-Product: Elasticsearch``. So the client talks to the OpenSearch node through a proxy
+that adds that header and rewrites the client's ``compatible-with`` media types. This exercises
+everything Pantau does differently for Elasticsearch (client construction, requests, errors);
+it does not prove that an Elasticsearch server accepts the mapping (same REST API, not tested).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from indices.search import EngineUnavailable, SearchError, SearchRequest
+from indices.search.remote import RemoteIndex
+from tests.search.proxy import Proxy
+
+pytestmark = pytest.mark.search_engine
+
+
+def test_elasticsearch_client_refuses_a_server_that_is_not_elasticsearch(opensearch_url):
+    idx = RemoteIndex("elasticsearch", opensearch_url, "plain")
+    with pytest.raises(SearchError, match="not Elasticsearch"):
+        idx._req("GET", "/")
+
+
+def test_elasticsearch_client_indexes_searches_and_reindexes(opensearch_url, catalogue):
+    prefix = f"es{uuid.uuid4().hex[:8]}"
+    with Proxy(opensearch_url, elastic_product=True) as proxy:
+        es = RemoteIndex("elasticsearch", proxy.url, prefix, retries=1, backoff=0.01)
+        report = es.sync(catalogue)
+        assert report.rebuilt and report.baru == es.count() > 0
+        req = SearchRequest.build("mendaftarkan pekerjanya", {"has_obligation": "true"})
+        via_es = es.search(req).to_dict()
+        via_os = RemoteIndex("opensearch", opensearch_url, prefix).search(req).to_dict()
+        assert via_es.pop("engine") == "elasticsearch" and via_os.pop("engine") == "opensearch"
+        assert via_es == via_os and via_es["total"] > 0
+        old = es.current_index()
+        es.rebuild(catalogue)
+        assert es.current_index() != old and es.sync(catalogue).tetap == report.baru
+        assert proxy.requests > 10
+    with pytest.raises(EngineUnavailable):  # the proxy is gone: connection refused
+        es.sync(catalogue)

@@ -1,0 +1,154 @@
+"""JSON API under /api/v1/: regions, documents, facts, indicators, statuses, search, upload.
+
+Paginated with ``page``/``per_page`` (max 200) and ``next``/``previous`` links. The OpenAPI
+document is served at /api/v1/openapi.json. The only write endpoint (upload) needs an API key.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from indices import apikeys, queries
+from indices.adoption import STATUSES, load_indicators
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _cat():
+    return current_app.extensions["pantau.catalogue"]
+
+
+def _paged(page: queries.Page, endpoint: str, **args) -> dict:
+    def link(n):
+        return url_for(endpoint, page=n, per_page=page.per_page, **{k: v for k, v in args.items() if v})
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
+            "next": link(page.page + 1) if page.has_next else None,
+            "previous": link(page.page - 1) if page.has_previous else None}
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        abort(400, description=f"{name} must be an integer")
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(401)
+@bp.errorhandler(404)
+@bp.errorhandler(405)
+@bp.errorhandler(413)
+@bp.errorhandler(415)
+def _json_error(exc):
+    return jsonify({"error": {"code": exc.code, "message": exc.description}}), exc.code
+
+
+@bp.get("/openapi.json")
+def openapi():
+    spec = json.loads((resources.files("webapp") / "openapi.json").read_text(encoding="utf-8"))
+    return jsonify(spec)
+
+
+@bp.get("/regions")
+def regions():
+    kind, province = request.args.get("kind"), request.args.get("province")
+    rows = queries.matrix(_cat(), kind=kind, province=province)
+    page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
+    chunk = rows[(page - 1) * per_page: page * per_page]
+    return jsonify(_paged(queries.Page(chunk, len(rows), page, per_page), "api.regions",
+                          kind=kind, province=province))
+
+
+@bp.get("/regions/<kode>")
+def region(kode: str):
+    detail = queries.region_detail(_cat(), kode)
+    if detail is None:
+        abort(404, description=f"region {kode!r} not found")
+    return jsonify(detail)
+
+
+@bp.get("/documents")
+def documents():
+    args = {"region": request.args.get("region"), "province": request.args.get("province"),
+            "jenis": request.args.get("jenis"), "kind": request.args.get("kind")}
+    tahun = _int_arg("tahun")
+    page = queries.documents(_cat(), **args, tahun=tahun, page=request.args.get("page"),
+                             per_page=request.args.get("per_page"))
+    return jsonify(_paged(page, "api.documents", **args, tahun=tahun))
+
+
+@bp.get("/documents/<path:reg_key>")
+def document(reg_key: str):
+    detail = queries.document_detail(_cat(), reg_key)
+    if detail is None:
+        abort(404, description=f"document {reg_key!r} not found")
+    for f in detail["files"]:
+        f.pop("pages_text", None)  # the text is served per page by the web page, not here
+    return jsonify(detail)
+
+
+@bp.get("/facts")
+def facts():
+    reg_key, kind = request.args.get("reg_key"), request.args.get("kind")
+    page = queries.facts(_cat(), reg_key=reg_key, kind=kind, page=request.args.get("page"),
+                         per_page=request.args.get("per_page"))
+    return jsonify(_paged(page, "api.facts", reg_key=reg_key, kind=kind))
+
+
+@bp.get("/indicators")
+def indicators():
+    version, inds = load_indicators()
+    out = []
+    for i in inds:
+        out.append({"id": i.id, "nama": i.nama, "name": i.name, "definisi": i.definisi,
+                    "definition": i.definition, "rule": i.rule,
+                    "counts": queries.status_counts(_cat(), i.id)})
+    return jsonify({"version": version, "statuses": list(STATUSES), "items": out})
+
+
+@bp.get("/statuses")
+def statuses():
+    indicator = request.args.get("indicator")
+    status = request.args.get("status")
+    if status and status not in STATUSES:
+        abort(400, description=f"status must be one of {', '.join(STATUSES)}")
+    kind, province = request.args.get("kind"), request.args.get("province")
+    rows = queries.matrix(_cat(), kind=kind, province=province, indicator=indicator, status=status)
+    page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
+    chunk = rows[(page - 1) * per_page: page * per_page]
+    return jsonify(_paged(queries.Page(chunk, len(rows), page, per_page), "api.statuses",
+                          indicator=indicator, status=status, kind=kind, province=province))
+
+
+@bp.post("/documents")
+def upload():
+    """Add a document (a circular received on paper or by e-mail) through the ingest pipeline."""
+    key = request.headers.get("X-API-Key") or ""
+    if apikeys.verify(_cat(), key) is None:
+        abort(401, description="a valid X-API-Key header is required")
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        abort(400, description="multipart field 'file' is required")
+    data = f.read(current_app.config["SETTINGS"].max_file_bytes + 1)
+    if len(data) > current_app.config["SETTINGS"].max_file_bytes:
+        abort(413, description="file too large")
+    region = request.form.get("region") or None
+    if region is not None and len(region) > 16:
+        abort(400, description="region must be a Kemendagri code such as 33.24")
+    kind = "news" if request.form.get("kind") == "news" else "regulation"
+    from indices.ingest import ingest_upload
+    res = ingest_upload(_cat(), data, filename=f.filename, region_hint=region, kind=kind,
+                        source_url=request.form.get("url") or None)
+    body = {"outcome": res.outcome, "reg_key": res.reg_key, "sha256": res.sha256,
+            "reason": res.reason, "detail": res.detail}
+    if res.outcome == "failed":
+        return jsonify({"error": {"code": 415 if res.reason in ("not_pdf", "unsupported_type") else 422,
+                                  "message": res.detail, "reason": res.reason}, **body}), \
+            415 if res.reason in ("not_pdf", "unsupported_type") else 422
+    return jsonify(body), 201 if res.outcome == "new" else 200

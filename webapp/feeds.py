@@ -1,0 +1,92 @@
+"""Atom feeds of newly catalogued documents: per region, per province and per indicator."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from xml.etree import ElementTree as ET
+
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from sqlalchemy import select
+
+from indices import queries
+from indices.adoption import load_indicators
+from indices.models import AdoptionStatus, Region
+
+bp = Blueprint("feeds", __name__, url_prefix="/feed")
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _cat():
+    return current_app.extensions["pantau.catalogue"]
+
+
+def _atom(feed_id: str, title: str, docs: list[dict]) -> Response:
+    """An Atom document; ElementTree escapes every value, so untrusted titles stay inert."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    base = request.host_url.rstrip("/")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + feed_id
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    updated = max((d["created_at"] for d in docs if d["created_at"]), default=None)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _rfc3339(updated)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + request.full_path.rstrip("?"))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = "Pantau"
+    for d in docs:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        link = base + url_for("pages.dokumen", reg_key=d["reg_key"])
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = d["judul"] or d["tentang"] or d["reg_key"]
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _rfc3339(d["created_at"])
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=link)
+        summary = " · ".join(x for x in (d["jenis"], f"Nomor {d['nomor']}" if d["nomor"] else None,
+                                         f"Tahun {d['tahun']}" if d["tahun"] else None, d["tentang"],
+                                         "berita" if d["evidence_grade"] == "berita" else None) if x)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
+                    mimetype="application/atom+xml")
+
+
+def _rfc3339(value: str | None) -> str:
+    if not value:
+        return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return value if ("+" in value[10:] or value.endswith("Z")) else value + "Z"
+
+
+@bp.get("/wilayah/<kode>.atom")
+def wilayah(kode: str):
+    with _cat().session() as s:
+        region = s.get(Region, kode)
+        if region is None:
+            abort(404)
+        name = region.nama
+    docs = queries.new_documents(_cat(), region=kode)
+    return _atom(f"/feed/wilayah/{kode}", f"Pantau — dokumen baru: {name}", docs)
+
+
+@bp.get("/provinsi/<kode>.atom")
+def provinsi(kode: str):
+    with _cat().session() as s:
+        region = s.get(Region, kode)
+        if region is None or region.kind != "provinsi":
+            abort(404)
+        name = region.nama
+    docs = queries.new_documents(_cat(), province=kode)
+    return _atom(f"/feed/provinsi/{kode}", f"Pantau — dokumen baru: Provinsi {name}", docs)
+
+
+@bp.get("/indikator/<indicator>.atom")
+def indikator(indicator: str):
+    _, inds = load_indicators()
+    ind = next((i for i in inds if i.id == indicator), None)
+    if ind is None:
+        abort(404)
+    keys: list[str] = []
+    with _cat().session() as s:
+        for st in s.scalars(select(AdoptionStatus).where(AdoptionStatus.indicator == indicator,
+                                                         AdoptionStatus.status.in_(["ada", "diberitakan"]))):
+            for item in (st.evidence or {}).get("documents", []) + (st.evidence or {}).get("news", []):
+                keys.append(item["reg_key"])
+    docs = queries.new_documents(_cat(), reg_keys=keys)
+    return _atom(f"/feed/indikator/{indicator}", f"Pantau — {ind.nama}", docs)
