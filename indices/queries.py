@@ -51,28 +51,32 @@ def region_dict(r: Region) -> dict:
 
 def matrix(cat: Catalogue, *, kind: str | None = None, province: str | None = None,
            indicator: str | None = None, status: str | None = None) -> list[dict]:
-    """Every region (filtered) with its status per indicator and its document count."""
+    """Every region (filtered) with its status per indicator and its document count.
+
+    Column queries rather than ORM objects: this backs the national view on every request."""
     _, indicators = load_indicators()
     with cat.session() as s:
-        q = select(Region).order_by(Region.kode)
+        q = select(Region.kode, Region.nama, Region.kind, Region.kode_provinsi, Region.lat,
+                   Region.lng).order_by(Region.kode)
         if kind in ("provinsi", "kabupaten", "kota"):
             q = q.where(Region.kind == kind)
         if province:
             q = q.where((Region.kode_provinsi == province) | (Region.kode == province))
-        regions = list(s.scalars(q))
+        regions = s.execute(q).all()
         names = dict(s.execute(select(Region.kode, Region.nama).where(Region.kind == "provinsi")).all())
         counts = dict(s.execute(select(Document.region_code, func.count())
                                 .group_by(Document.region_code)).all())
         statuses: dict[str, dict] = defaultdict(dict)
-        for st in s.scalars(select(AdoptionStatus)):
-            statuses[st.region_code][st.indicator] = {"status": st.status,
-                                                      "since": st.since.isoformat() if st.since else None}
+        for code, ind, st, since in s.execute(select(AdoptionStatus.region_code, AdoptionStatus.indicator,
+                                                     AdoptionStatus.status, AdoptionStatus.since)):
+            statuses[code][ind] = {"status": st, "since": since.isoformat() if since else None}
+    missing = {"status": "tidak_terpantau", "since": None}
     rows = []
-    for r in regions:
-        row = {**region_dict(r), "provinsi": names.get(r.kode_provinsi or ""),
-               "documents": counts.get(r.kode, 0),
-               "statuses": {i.id: statuses[r.kode].get(i.id, {"status": "tidak_terpantau", "since": None})
-                            for i in indicators}}
+    for kode, nama, rkind, kode_provinsi, lat, lng in regions:
+        row_statuses = statuses.get(kode, {})
+        row = {"kode": kode, "nama": nama, "kind": rkind, "kode_provinsi": kode_provinsi, "lat": lat,
+               "lng": lng, "provinsi": names.get(kode_provinsi or ""), "documents": counts.get(kode, 0),
+               "statuses": {i.id: row_statuses.get(i.id, missing) for i in indicators}}
         if indicator and status and row["statuses"].get(indicator, {}).get("status") != status:
             continue
         rows.append(row)

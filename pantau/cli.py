@@ -418,5 +418,57 @@ def _demo_sources(settings: Settings, port: int) -> Path:
     return path
 
 
+
+@main.command()
+@_ENGINE_OPTION
+@click.option("--no-index", is_flag=True, help="Jangan periksa indeks pencarian")
+@click.pass_obj
+def verify(settings: Settings, engine: str | None, no_index: bool) -> None:
+    """Periksa keutuhan: hash setiap berkas, rujukan katalog, jumlah indeks (integrity check).
+
+    Exit status 1 and a list of problems when anything disagrees.
+    """
+    from indices import integrity
+    cat = _catalogue(settings)
+    idx = None if no_index else _search_index(settings, engine)
+    problems = integrity.verify(cat, idx)
+    errors = [p for p in problems if integrity.is_error(p)]
+    for p in problems:
+        click.echo(("MASALAH " if integrity.is_error(p) else "catatan ") + p.line())
+    if errors:
+        click.echo(f"{len(errors)} masalah ditemukan.", err=True)
+        sys.exit(1)
+    click.echo("Katalog, berkas" + ("" if no_index else ", dan indeks") + " utuh.")
+
+
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def backup(settings: Settings, dest: Path) -> None:
+    """Cadangkan katalog dan semua berkas ke DEST (backup: SQLite online copy or pg_dump, + blobs)."""
+    from indices import integrity
+    cat = _catalogue(settings)
+    try:
+        manifest = integrity.backup(cat, dest)
+    except integrity.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Cadangan {dest}: katalog {manifest['database']['kind']}, "
+               f"{len(manifest['blobs'])} berkas")
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_obj
+def restore(settings: Settings, src: Path) -> None:
+    """Pulihkan katalog dan berkas dari cadangan SRC (restore; then run `pantau reindex`)."""
+    from indices import integrity
+    try:
+        manifest = integrity.restore(settings, src)
+    except integrity.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _catalogue(settings)  # migrate a backup made by an older version
+    click.echo(f"Dipulihkan dari {src}: katalog {manifest['database']['kind']}, "
+               f"{len(manifest['blobs'])} berkas. Jalankan `pantau reindex` untuk indeks pencarian.")
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -203,7 +203,7 @@ def test_cli_ingest_and_export_contract(real_pdfs, tmp_path):
 
 
 def test_end_to_end_ingest_index_search_status(real_pdfs, tmp_path):
-    """The whole embedded path: ingest → text → metadata → catalogue → FTS5 → search and status."""
+    """The whole embedded path: ingest → text → metadata → catalogue → search index → search, status."""
     data = tmp_path / "var"
     p = _pantau(data, "ingest", *[str(x) for x in real_pdfs.values()])
     assert p.wait(timeout=180) == 0

@@ -7,6 +7,17 @@ from urllib.parse import urlencode
 from flask import Flask, g, request
 
 STRINGS = {
+    "exact_mode": {"id": "Persis (tanpa stemming/sinonim)", "en": "Exact (no stemming/synonyms)"},
+    "filters": {"id": "Saringan", "en": "Filters"},
+    "clear_filters": {"id": "hapus saringan", "en": "clear filters"},
+    "facet_province": {"id": "Provinsi", "en": "Province"},
+    "facet_region": {"id": "Wilayah", "en": "Region"},
+    "facet_jenis": {"id": "Jenis", "en": "Type"},
+    "facet_tahun": {"id": "Tahun", "en": "Year"},
+    "facet_status": {"id": "Status", "en": "Status"},
+    "facet_program": {"id": "Program", "en": "Programme"},
+    "facet_has_obligation": {"id": "Memuat kewajiban", "en": "Has an obligation"},
+    "facet_kind": {"id": "Jenis dokumen", "en": "Document kind"},
     "adoption_title": {"id": "Adopsi Inpres 2/2021 di daerah", "en": "Regional adoption of Inpres 2/2021"},
     "indicator": {"id": "Indikator", "en": "Indicator"},
     "indicators": {"id": "Indikator", "en": "Indicators"},
