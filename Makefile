@@ -29,3 +29,10 @@ bench: setup
 
 clean:
 	rm -rf var test-artifacts bench/.work
+
+# The long versions of the reliability and security tests: ≥ 20 kill -9 per command, many more
+# fuzz examples per parser (a few minutes each; not part of `make test`'s bounded runs).
+.PHONY: fuzz
+fuzz: setup
+	PANTAU_CRASH_KILLS=24 PANTAU_FUZZ_EXAMPLES=2000 PANTAU_SCHEMATHESIS_EXAMPLES=200 \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/reliability tests/security

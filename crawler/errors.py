@@ -15,6 +15,10 @@ def download_failure_reason(exc: BaseException | Failure) -> tuple[str, str]:
     detail = f"{type(exc).__name__}: {exc}"[:1000]
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}", detail
+    if getattr(exc, "pantau_reason", None):  # e.g. crawler.safety: private_address
+        return exc.pantau_reason, detail
+    if isinstance(exc, sx.IgnoreRequest) and "max redirections" in str(exc).lower():
+        return "too_many_redirects", detail
     if isinstance(exc, sx.IgnoreRequest):
         return ("robots_forbidden" if "robots" in str(exc).lower() else "ignored"), detail
     if isinstance(exc, (sx.DownloadTimeoutError, tx.TimeoutError, TimeoutError)):

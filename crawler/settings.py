@@ -32,6 +32,8 @@ def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, An
         "RETRY_BACKOFF_MAX": 60.0,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            # after Scrapy's offsite check (50), before robots.txt (100) and any connection
+            "crawler.safety.PrivateAddressMiddleware": 60,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.ConditionalRequestMiddleware": 560,
             "crawler.middlewares.HostConcurrencyMiddleware": 990,

@@ -32,9 +32,12 @@ class Page:
         return self.page > 1
 
 
+MAX_PAGE = 1_000_000
+
+
 def clamp(page, per_page, default: int = 50) -> tuple[int, int]:
     try:
-        page = max(1, int(page or 1))
+        page = max(1, min(MAX_PAGE, int(page or 1)))  # a huge page would overflow the OFFSET
     except (TypeError, ValueError):
         page = 1
     try:

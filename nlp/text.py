@@ -951,6 +951,7 @@ def _extract_docx(data: bytes, *, max_bytes: int) -> ExtractedText:
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _decode(data: bytes, declared: str | None) -> str:
@@ -994,7 +995,8 @@ def _extract_html(data: bytes, charset: str | None) -> ExtractedText:
 
     m = _META_CHARSET.search(data[:4096])
     declared = charset or (m.group(1).decode("ascii", "replace") if m else None)
-    markup = _XML_DECL.sub("", _decode(data, declared))
+    # control characters are not text, and lxml refuses them when a dropped element's tail moves
+    markup = _CONTROL_CHARS.sub("", _XML_DECL.sub("", _decode(data, declared)))
     if not markup.strip():
         return ExtractedText(HTML, [Page(1, "", "text", 0.0)], {})
     try:

@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in (pages.bp, api.bp, feeds.bp, exports.bp):
         app.register_blueprint(blueprint)
     i18n.install(app)
+    from . import ratelimit
+    ratelimit.install(app)  # search and API: PANTAU_RATE_LIMIT, e.g. "60/minute" or "off"
 
     @app.after_request
     def _headers(resp):
@@ -33,6 +35,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         resp.headers.setdefault("X-Frame-Options", "DENY")
+        csp = resp.headers["Content-Security-Policy"]
+        if "frame-ancestors" not in csp:  # e.g. the sandboxed PDF of /berkas/: never framed either
+            resp.headers["Content-Security-Policy"] = csp + "; frame-ancestors 'none'"
         return resp
 
     @app.errorhandler(500)

@@ -34,9 +34,12 @@ def _int_arg(name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         abort(400, description=f"{name} must be an integer")
+    if not -2**31 <= number < 2**31:  # the database's integers are 32/64-bit
+        abort(400, description=f"{name} is out of range")
+    return number
 
 
 @bp.errorhandler(400)
@@ -47,6 +50,16 @@ def _int_arg(name: str) -> int | None:
 @bp.errorhandler(415)
 def _json_error(exc):
     return jsonify({"error": {"code": exc.code, "message": exc.description}}), exc.code
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def _json_error_outside_routes(exc):
+    """A URL under /api/ that matches no route still gets a JSON error, as documented."""
+    if request.path.startswith(bp.url_prefix + "/"):
+        return _json_error(exc)
+    return exc
 
 
 @bp.get("/openapi.json")
@@ -152,3 +165,22 @@ def upload():
                                   "message": res.detail, "reason": res.reason}, **body}), \
             415 if res.reason in ("not_pdf", "unsupported_type") else 422
     return jsonify(body), 201 if res.outcome == "new" else 200
+
+
+@bp.get("/search")
+def search():
+    """Full-text search, the same request and result as the /cari page (``q``, ``exact``, ``page``,
+    ``per_page`` and any filter); ``next``/``previous`` point back here."""
+    from indices.search import SearchError, SearchRequest
+    req = SearchRequest.from_args(request.args)
+    try:
+        result = current_app.extensions["pantau.search"].search(req)
+    except SearchError:
+        return jsonify({"error": {"code": 503, "message": "search engine unavailable"}}), 503
+    out = result.to_dict()
+    base = url_for("api.search")
+    for key in ("next", "previous"):
+        if out[key]:
+            out[key] = base + out[key]
+    return jsonify(out)
+

@@ -27,6 +27,7 @@ from pantau import wilayah
 from .records import PROGRAMS, STATUS_UNKNOWN
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 1000  # deeper than anyone pages; the engines' result window is bounded too
 MAX_QUERY_CHARS = 500
 
 # Filter names and the aliases accepted for them (the old FTS5 filters used column names).
@@ -185,7 +186,8 @@ class SearchRequest:
     facets: bool = True
 
     def __post_init__(self):
-        object.__setattr__(self, "page", max(1, int(self.page)))
+        # a huge page makes the engine allocate offset+limit slots (tantivy aborts the process)
+        object.__setattr__(self, "page", max(1, min(int(self.page), MAX_PAGE)))
         object.__setattr__(self, "per_page", max(1, min(int(self.per_page), MAX_PER_PAGE)))
         object.__setattr__(self, "q", (self.q or "").strip()[:MAX_QUERY_CHARS])
 

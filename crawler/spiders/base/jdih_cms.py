@@ -156,6 +156,10 @@ class BaghukumSpider(RegulationRecords, SourceSpider):
             yield CrawlProblem(locator=locator, reason="malformed_json",
                                detail=f"{exc.msg}; starts with {response.body[:120]!r}")
             return
+        except RecursionError:  # hostile nesting: no listing nests that deep
+            yield CrawlProblem(locator=locator, reason="malformed_json",
+                               detail=f"nested too deeply; starts with {response.body[:120]!r}")
+            return
         html = payload.get("dokumen") if isinstance(payload, dict) else None
         if not isinstance(html, str):
             yield CrawlProblem(locator=locator, reason="unexpected_shape",

@@ -51,11 +51,13 @@ def decode_feed(body: bytes) -> tuple[Any, str | None]:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
         first_error = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:  # hostile nesting ([[[[…): no feed nests that deep
+        return None, f"JSON nested too deeply; starts with {text[:120]!r}"
     # records with the enclosing brackets stripped: {...},{...}
     if text.startswith("{"):
         try:
             return json.loads(f"[{text}]"), None
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             pass
     # PHP notices printed before the JSON: read from the first bracket
     start = min((i for i in (text.find("["), text.find("{")) if i >= 0), default=-1)
@@ -63,7 +65,7 @@ def decode_feed(body: bytes) -> tuple[Any, str | None]:
         try:
             payload, _ = json.JSONDecoder().raw_decode(text[start:])
             return payload, None
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             pass
     return None, f"{first_error}; starts with {text[:120]!r}"
 
