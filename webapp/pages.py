@@ -3,15 +3,16 @@ methodology, source health, and the archived files."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file
 from sqlalchemy import func, select
 
 from indices import queries
 from indices.adoption import STATUSES, load_indicators, timeline
 from indices.blobs import BlobStore
-from indices.models import Document, Region
+from indices.models import AdoptionStatus, Document, Region
 from indices.search import SearchError, SearchRequest
 
 from . import geo, render
@@ -34,8 +35,37 @@ def _indicator(arg: str | None):
     return next((i for i in indicators if i.id == arg), indicators[0]), indicators
 
 
+_NATIONAL_CACHE: OrderedDict = OrderedDict()
+_NATIONAL_CACHE_SIZE = 64
+
+
+def _catalogue_fingerprint() -> tuple:
+    """Changes whenever anything the national view shows can have changed: documents (added,
+    removed, updated) and the adoption index (recomputed by ``pantau index``)."""
+    with _cat().session() as s:
+        docs = s.execute(select(func.count(), func.max(Document.id), func.max(Document.updated_at))
+                         .select_from(Document)).one()
+        computed = s.scalar(select(func.max(AdoptionStatus.computed_at)))
+    return (*docs, computed)
+
+
 @bp.get("/")
 def beranda():
+    """The national view. Rendering 514 map paths and 552 rows costs ~40 ms, so the page is kept
+    per (arguments, language) until the catalogue's fingerprint changes."""
+    key = (request.query_string, g.get("lang"), _catalogue_fingerprint())
+    page = _NATIONAL_CACHE.get(key)
+    if page is None:
+        page = _render_beranda()
+        _NATIONAL_CACHE[key] = page
+        while len(_NATIONAL_CACHE) > _NATIONAL_CACHE_SIZE:
+            _NATIONAL_CACHE.popitem(last=False)
+    else:
+        _NATIONAL_CACHE.move_to_end(key)
+    return page
+
+
+def _render_beranda():
     kind = request.args.get("kind") or None
     kind = kind if kind in ("provinsi", "kabupaten", "kota") else None
     province = request.args.get("provinsi") or None
