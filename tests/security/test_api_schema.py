@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
+import schemathesis  # a test dependency: missing it is a failure, never a skip
+from hypothesis import HealthCheck, settings
 
 EXAMPLES = int(os.environ.get("PANTAU_SCHEMATHESIS_EXAMPLES", "25"))
 CASES = {"n": 0}
