@@ -130,22 +130,21 @@ def extract(settings: Settings, file: Path | None, as_json: bool, everything: bo
     Without: read every stored file not read yet (``--all``: re-read everything).
     """
     if file is not None:
-        from nlp import metadata as nlp_metadata
         from nlp import text as nlp_text
+        from nlp.extract import extract_document
         try:
-            ex = nlp_text.extract_text(file.read_bytes(), filename=file.name,
-                                       max_bytes=settings.max_file_bytes, max_pages=settings.max_pages)
+            ex = nlp_text.extract_text_guarded(
+                file.read_bytes(), filename=file.name, timeout=settings.document_timeout,
+                max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, ocr=True,
+                cache_dir=settings.cache_dir / "ocr")
         except nlp_text.TextExtractionError as exc:
             click.echo(json.dumps({"error": {"reason": exc.reason, "message": str(exc)}}))
             sys.exit(1)
-        meta = nlp_metadata.extract_metadata(ex.text, region_hint=region)
-        out = {"document": {"jenis": meta.jenis, "jenis_code": meta.jenis_code, "nomor": meta.nomor,
-                            "tahun": meta.tahun, "region_code": meta.region_code,
-                            "tentang": meta.tentang, "reg_key": meta.reg_key},
-               "pages": [{"page": p.number, "method": p.method, "quality": round(p.quality, 3),
-                          "chars": len(p.text)} for p in ex.pages],
-               "needs_ocr": ex.needs_ocr}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=None if not as_json else 2))
+        kind = "news" if ex.media_type == "text/html" and file.suffix.lower() in (".html", ".htm") \
+            and "PERATURAN" not in ex.text[:3000].upper() else "regulation"
+        # exactly the output contract: nlp/schema/extract.schema.json
+        out = extract_document(ex.text, pages=ex, region_hint=region, kind=kind)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2 if as_json else None))
         return
     from indices.ingest import extract_pending
     cat = _catalogue(settings)

@@ -226,3 +226,18 @@ def test_end_to_end_ingest_index_search_status(real_pdfs, tmp_path):
     p = _pantau(data, "status")
     out = p.communicate(timeout=60)[0].decode()
     assert "Dokumen: 3" in out and "lokal" in out
+
+
+def test_cli_extract_file_json_is_the_schema_contract(real_pdfs, tmp_path):
+    """`pantau extract FILE --json` prints the extraction contract and touches no catalogue."""
+    import jsonschema
+    schema = json.loads((REPO / "nlp" / "schema" / "extract.schema.json").read_text(encoding="utf-8"))
+    data = tmp_path / "var"
+    p = _pantau(data, "extract", str(real_pdfs["sosial-perbup-20-2025"]), "--json")  # a scan: OCR
+    out, errs = p.communicate(timeout=300)
+    assert p.returncode == 0, errs.decode()
+    result = json.loads(out)
+    jsonschema.validate(result, schema)
+    assert result["document"]["reg_key"] == "perbup/33.25/2025/20"
+    assert [r["target"]["reg_key"] for r in result["relations"]][:1] == ["perbup/33.25/2024/30"]
+    assert not (data / "pantau.db").exists()
