@@ -108,12 +108,19 @@ def crawl(settings: Settings, sources_file: str | None, only: tuple[str, ...], d
 def _crawl(cat, sources_file: str, only: list[str], *, due: bool = False, since=None) -> list[str]:
     from crawler.runner import crawl as run_crawl
     from crawler.sources import load_sources
+    import signal
     sources = load_sources(Path(sources_file))
+    try:
+        summaries = run_crawl(cat, sources, only=only or None, due=due, since=since,
+                              log_level="WARNING")
+    finally:
+        # Scrapy's graceful-shutdown handlers outlive its reactor; without this, SIGTERM to
+        # `pantau run` (docker stop, systemd) would be swallowed once the dashboard is serving.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     return [f"{r.name}: {r.status} ({r.finish_reason}) — {r.requests} permintaan, {r.items} item, "
             f"{r.docs_new} dokumen baru, {r.docs_updated} diperbarui, {r.docs_unchanged} tetap, "
-            f"{r.files_new} berkas baru, {r.errors} galat"
-            for r in run_crawl(cat, sources, only=only or None, due=due, since=since,
-                               log_level="WARNING")]
+            f"{r.files_new} berkas baru, {r.errors} galat" for r in summaries]
 
 
 @main.command()

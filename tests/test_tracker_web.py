@@ -210,3 +210,34 @@ def test_upload_needs_a_key_and_goes_through_the_pipeline(live, demo_settings):
     assert r.status_code == 415 and r.get_json()["error"]["reason"] == "not_pdf"
     assert apikeys.revoke(Catalogue(demo_settings), key[:12]) == 1
     assert c.post("/api/v1/documents", data=form(), headers={"X-API-Key": key}).status_code == 401
+
+
+def test_pantau_run_serves_and_stops_on_sigterm(tmp_path):
+    """The main job ends in the dashboard, which a plain SIGTERM (docker stop) must stop."""
+    import signal
+    import time
+    import urllib.request
+    data = tmp_path / "var"
+    port = _free_port()
+    env = {**os.environ, "PANTAU_DATA_DIR": str(data), "PANTAU_CONFIG": str(data / "none.toml"),
+           "PANTAU_DEMO_PORT": str(_free_port())}
+    proc = subprocess.Popen([sys.executable, "-m", "pantau", "run", "--port", str(port)], env=env,
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert proc.poll() is None, "pantau run exited before serving"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/regions/33.25", timeout=5) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "dashboard never came up"
+                time.sleep(1)
+        assert {s["indicator"]: s["status"] for s in body["statuses"]}["pekerja_rentan_apbd"] == "ada"
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)  # raises TimeoutExpired if SIGTERM was ignored
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            raise AssertionError("pantau run ignored SIGTERM")
