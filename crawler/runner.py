@@ -208,7 +208,7 @@ def _close_run(ctx: RunContext) -> RunSummary:
     with ctx.cat.session() as s:
         run = s.get(SourceRun, ctx.run_row.id)
         run.requests = int(ctx.stats.get("downloader/request_count", 0) or 0)
-        stats = {k: _jsonable(v) for k, v in ctx.stats.items()
+        stats = {k: importer.jsonable(v) for k, v in ctx.stats.items()
                  if k in _STATS_KEPT or k.startswith(_STATS_PREFIXES)}
         stats["errors_by_reason"] = by_reason
         stats["outcomes"] = dict(ctx.outcomes)
@@ -234,11 +234,3 @@ def _close_run(ctx: RunContext) -> RunSummary:
         save_validators(ctx.cat, ctx.source_row.id,
                         ctx.known.merged(run_clean=summary.errors == 0))
     return summary
-
-
-def _jsonable(v):
-    if isinstance(v, (datetime, date)):
-        return v.isoformat()
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    return str(v)

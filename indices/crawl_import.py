@@ -14,7 +14,7 @@ from nlp import text as nlp_text
 from . import importer
 from .blobs import BlobStore
 from .catalogue import Catalogue
-from .models import Document, DocumentFile, Failure, Sighting, Source, SourceRun
+from .models import DocumentFile, Failure, Sighting, Source, SourceRun
 
 
 def known_file_for_url(cat: Catalogue, url: str) -> str | None:

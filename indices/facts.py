@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from .importer import jsonable
 from .models import Document, Fact
 
 # extraction result key -> Fact.kind
@@ -37,13 +38,13 @@ def store_extraction(session: Session, doc: Document, file_sha256: str | None, r
             session.add(Fact(document_id=doc.id, file_sha256=file_sha256, kind=kind,
                              pasal=_s(item.get("pasal")), ayat=_s(item.get("ayat")),
                              page=item.get("page"), start=start, end=end,
-                             text=str(item.get("text") or "")[:4000], data=_jsonable(item),
+                             text=str(item.get("text") or "")[:4000], data=jsonable(item),
                              extractor_version=version))
             n += 1
     relevance = result.get("relevance")
     if relevance is not None:
         session.add(Fact(document_id=doc.id, file_sha256=file_sha256, kind="relevance", start=-10**6,
-                         end=-10**6, text="", data=_jsonable(relevance), extractor_version=version))
+                         end=-10**6, text="", data=jsonable(relevance), extractor_version=version))
         n += 1
     session.flush()
     return n
@@ -62,13 +63,3 @@ def apply_document_metadata(doc: Document, meta: dict) -> None:
 
 def _s(value) -> str | None:
     return None if value in (None, "") else str(value)
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)

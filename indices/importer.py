@@ -156,7 +156,7 @@ def add_sighting(session: Session, document: Document, url: str, *, source: Sour
     if s is None:
         s = Sighting(document_id=document.id, url=url, source_id=source.id if source else None,
                      first_run_id=run.id if run else None, last_run_id=run.id if run else None,
-                     file_sha256=file_sha256, record=_jsonable(record or {}),
+                     file_sha256=file_sha256, record=jsonable(record or {}),
                      first_seen=when, last_seen=when)
         session.add(s)
     else:
@@ -166,7 +166,7 @@ def add_sighting(session: Session, document: Document, url: str, *, source: Sour
         if file_sha256:
             s.file_sha256 = file_sha256
         if record:
-            s.record = _jsonable(record)
+            s.record = jsonable(record)
     session.flush()
     return s
 
@@ -209,11 +209,12 @@ def rekey_document(session: Session, doc: Document, new_key: str) -> Document:
     return target
 
 
-def _jsonable(value):
+def jsonable(value):
+    """``value`` with dates as ISO text and unknown objects as text, safe for a JSON column."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if value is None or isinstance(value, (str, int, float, bool)):

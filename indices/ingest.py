@@ -7,7 +7,6 @@ failure is recorded with its reason while the rest of a batch goes on.
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,9 +244,6 @@ def _fail(cat: Catalogue, result: IngestResult, stage: str, reason: str, detail:
     result.outcome, result.reason, result.detail = "failed", reason, detail
     return result
 
-
-def guess_media_type(filename: str) -> str:
-    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 UPLOAD_SOURCE = "unggah"
