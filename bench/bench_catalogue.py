@@ -11,8 +11,8 @@ N = 2000
 
 
 def run(work: Path) -> list[dict]:
-    from indices import importer
-    from indices.catalogue import Catalogue
+    from katalog import importer
+    from katalog.db import Catalogue
     from pantau.settings import load_settings
     work.mkdir(parents=True, exist_ok=True)
     cat = Catalogue(load_settings(data_dir=str(work / "var"), config_file=str(work / "none.toml")))

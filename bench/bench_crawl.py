@@ -130,8 +130,8 @@ def _crawl(work: Path, sources: Path, name: str) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     (summary,) = json.loads(proc.stdout)
-    from indices.catalogue import Catalogue
-    from indices.models import SourceRun
+    from katalog.db import Catalogue
+    from katalog.models import SourceRun
     from pantau.settings import load_settings
     cat = Catalogue(load_settings(data_dir=str(work / "var"), config_file=str(work / "none.toml")))
     with cat.session() as s:

@@ -37,8 +37,8 @@ def _pdfium(paths) -> None:
 
 
 def _ingest_fresh(work: Path, paths, n: int) -> None:
-    from indices.catalogue import Catalogue
-    from indices.ingest import ingest_paths
+    from katalog.db import Catalogue
+    from katalog.ingest import ingest_paths
     from pantau.settings import load_settings
     cat = Catalogue(load_settings(data_dir=str(work / f"var{n}"), config_file=str(work / "none.toml")))
     cat.init()

@@ -34,8 +34,8 @@ def seed(data_dir: Path, n: int) -> dict:
     from sqlalchemy import insert
 
     from indices import adoption
-    from indices.catalogue import Catalogue
-    from indices.models import Document, utcnow
+    from katalog.db import Catalogue
+    from katalog.models import Document, utcnow
     from indices.search import open_index
     from pantau.settings import load_settings
     from tests.search import synthetic

@@ -18,7 +18,7 @@ def _seed(cat) -> None:
     from sqlalchemy import insert, select
 
     from indices import adoption
-    from indices.models import Document, Region, Source, SourceRun, utcnow
+    from katalog.models import Document, Region, Source, SourceRun, utcnow
     rng = random.Random(7)
     with cat.session() as s:
         kabkota = [k for (k,) in s.execute(select(Region.kode).where(Region.kind != "provinsi"))]
@@ -61,7 +61,7 @@ def _p(values: list[float], q: float) -> float:
 
 
 def run(work: Path) -> list[dict]:
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     from pantau.settings import load_settings
     from webapp import create_app
     work.mkdir(parents=True, exist_ok=True)

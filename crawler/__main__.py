@@ -1,6 +1,6 @@
 """``python -m crawler``: one crawl in a fresh process (the way tests and scripts run crawls).
 
-    python -m crawler --sources pantau/data/demo/sources.yaml [--only NAME ...] [--due]
+    python -m crawler --sources pantau_cli/data/demo/sources.yaml [--only NAME ...] [--due]
                       [--since YYYY-MM-DD] [--data-dir DIR] [--json]
 
 Initialises the catalogue if needed, runs ``crawler.runner.crawl`` once, and prints one line per
@@ -15,7 +15,7 @@ import json
 import sys
 from datetime import date
 
-from indices.catalogue import Catalogue
+from katalog.db import Catalogue
 from pantau.settings import load_settings
 
 from crawler.runner import crawl

@@ -9,7 +9,7 @@ Failure stages used by the crawler:
 - ``crawl``: a listing was fetched but cannot be used (``malformed_json``, ``unexpected_shape``,
   ``bad_record``, ``invalid_item``, ``no_api_key``), a spider raised (``spider_exception``), or
   the source cannot be crawled at all (``unsupported_kind``, ``missing_credentials``);
-- ``metadata``: recorded by ``indices.crawl_import`` (``no_identity``).
+- ``metadata``: recorded by ``crawler.store`` (``no_identity``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
+from katalog.types import as_utc
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,9 +34,7 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return None
     if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+    return max(0.0, (as_utc(when) - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 def backoff_seconds(retries_done: int, base: float, cap: float, jitter: float = 0.25) -> float:

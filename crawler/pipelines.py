@@ -4,7 +4,7 @@ Spiders yield ``DocumentItem``-shaped dicts, ``CrawlProblem``s, ``ListingParsed`
 ``Unchanged`` notes. For a document, each ``FileLink`` is fetched through the crawler's own engine
 (so robots.txt, retries, throttling, auth and the size cap apply), unless the catalogue already
 holds the file last seen at that URL or the URL is off the source's domains; then
-``indices.crawl_import.import_item`` stores it in one transaction. A document stored cleanly (all
+``crawler.store.import_item`` stores it in one transaction. A document stored cleanly (all
 its files in hand) lets the run keep the validators of the page it came from
 (``crawler.state``), so the next run can ask for that page conditionally.
 """
@@ -27,10 +27,10 @@ from crawler.items import DocumentItem, FetchedFile, FileLink
 from crawler.sources import SourceConfig
 from crawler.spiders.base.common import host_allowed
 from crawler.state import KnownState
-from indices import importer
-from indices.catalogue import Catalogue
-from indices.crawl_import import import_item, known_file_for_url, touch_unchanged
-from indices.models import Source, SourceRun
+from katalog import importer
+from katalog.db import Catalogue
+from crawler.store import import_item, known_file_for_url, touch_unchanged
+from katalog.models import Source, SourceRun
 from nlp import text as nlp_text
 
 PDF = "application/pdf"

@@ -27,10 +27,10 @@ from crawler.state import KnownState
 from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig, SourceConfigError
 from crawler.spiders import spider_for
-from indices import importer
-from indices.catalogue import Catalogue
-from indices.crawl_import import errors_by_reason, load_validators, save_validators
-from indices.models import SourceRun
+from katalog import importer
+from katalog.db import Catalogue
+from crawler.store import errors_by_reason, load_validators, save_validators
+from katalog.models import SourceRun
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from crawler.sources import SourceConfig
-from indices.catalogue import Catalogue
-from indices.status import last_finished_runs
+from katalog.db import Catalogue
+from crawler.store import last_finished_runs
+from katalog.types import as_utc
 
 # A run started a little before the interval is over (cron drift) still counts as due.
 SLACK = timedelta(minutes=5)
@@ -20,18 +21,14 @@ SLACK = timedelta(minutes=5)
 def is_due(source: SourceConfig, last_finished: datetime | None, now: datetime) -> bool:
     if last_finished is None:
         return True
-    if last_finished.tzinfo is None:  # SQLite gives naive datetimes back
-        last_finished = last_finished.replace(tzinfo=timezone.utc)
-    return now - last_finished >= source.recrawl_interval - SLACK
+    return now - as_utc(last_finished) >= source.recrawl_interval - SLACK
 
 
 def next_due(source: SourceConfig, last_finished: datetime | None) -> datetime | None:
     """When ``source`` becomes due (None: it is due now, never having finished)."""
     if last_finished is None:
         return None
-    if last_finished.tzinfo is None:
-        last_finished = last_finished.replace(tzinfo=timezone.utc)
-    return last_finished + source.recrawl_interval
+    return as_utc(last_finished) + source.recrawl_interval
 
 
 def due_sources(cat: Catalogue, sources: list[SourceConfig],

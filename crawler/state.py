@@ -8,7 +8,7 @@ A validator is only kept once what the URL led to was stored cleanly: a detail p
 record whose document was imported with all its files, a listing page in a run without errors.
 Otherwise a ``304`` would hide a document whose PDF failed last time, and it would never be
 fetched again. The state lives in ``Source.config["validators"]`` between runs (see
-``indices.crawl_import.load_validators``).
+``crawler.store.load_validators``).
 """
 
 from __future__ import annotations

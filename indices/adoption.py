@@ -26,8 +26,9 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .catalogue import Catalogue
-from .models import AdoptionStatus, Document, Fact, Region, Sighting, Source, SourceRun
+from katalog.db import Catalogue
+from katalog.models import AdoptionStatus, Document, Fact, Region, Sighting, Source, SourceRun
+from katalog.types import iso
 
 STATUSES = ("ada", "diberitakan", "belum_ditemukan", "tidak_terpantau")
 JAMSOSTEK_WORDS = ["ketenagakerjaan", "jkk", "jkm", "jht", "jkp", "pekerja", "iuran"]
@@ -194,8 +195,7 @@ def _monitoring(session: Session) -> dict[str, list[dict]]:
             regions.add(src.region_code)
         for code in regions:
             out[code].append({"source": src.name, "url": src.url, "kind": src.kind,
-                              "last_checked": last[src.id].isoformat(timespec="seconds")
-                              if src.id in last and last[src.id] else None})
+                              "last_checked": iso(last.get(src.id), "seconds")})
     return out
 
 
@@ -212,7 +212,7 @@ def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
         urls: dict[int, list[dict]] = defaultdict(list)
         for doc_id, url, last_seen in s.execute(select(Sighting.document_id, Sighting.url,
                                                        Sighting.last_seen)):
-            urls[doc_id].append({"url": url, "last_seen": last_seen.isoformat(timespec="seconds")})
+            urls[doc_id].append({"url": url, "last_seen": iso(last_seen, "seconds")})
         by_region: dict[str, list[DocFacts]] = defaultdict(list)
         for d in docs:
             by_region[d.region_code].append(d)

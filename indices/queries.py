@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .adoption import load_indicators
-from .catalogue import Catalogue
-from .models import AdoptionStatus, Document, DocumentFile, Fact, PageText, Region, Sighting, Source, SourceRun
+from katalog.db import Catalogue
+from katalog.models import AdoptionStatus, Document, DocumentFile, Fact, PageText, Region, Sighting, Source, SourceRun
+from katalog.types import iso
 
 MAX_PER_PAGE = 200
 
@@ -137,7 +138,7 @@ def document_summary(d: Document) -> dict:
             "published_on": d.published_on.isoformat() if d.published_on else None,
             "tanggal_ditetapkan": d.tanggal_ditetapkan.isoformat() if d.tanggal_ditetapkan else None,
             "tanggal_diundangkan": d.tanggal_diundangkan.isoformat() if d.tanggal_diundangkan else None,
-            "created_at": d.created_at.isoformat(timespec="seconds") if d.created_at else None}
+            "created_at": iso(d.created_at, "seconds")}
 
 
 def documents(cat: Catalogue, *, region: str | None = None, province: str | None = None,
@@ -189,8 +190,8 @@ def document_detail(cat: Catalogue, reg_key: str) -> dict | None:
             **document_summary(d),
             "region": region_dict(region) if region else None,
             "sources": [{"url": x.url, "source": x.source.name if x.source else None,
-                         "first_seen": x.first_seen.isoformat(timespec="seconds"),
-                         "last_seen": x.last_seen.isoformat(timespec="seconds")} for x in d.sightings],
+                         "first_seen": iso(x.first_seen, "seconds"),
+                         "last_seen": iso(x.last_seen, "seconds")} for x in d.sightings],
             "files": files,
             "facts": [fact_dict(f) for f in facts],
             "relations_in": relations_in,

@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from .catalogue import Catalogue
-from .models import Document, DocumentFile, Fact, Failure, Region, Sighting, Source, SourceRun
+from katalog.db import Catalogue
+from katalog.models import Document, DocumentFile, Fact, Failure, Region, Sighting, Source, SourceRun
+from katalog.types import as_utc, iso
 
 HISTORY_RUNS = 20        # earlier runs a source's last run is compared with
 LATE_FACTOR = 2.0        # "no new document" is flagged after this many usual gaps
@@ -74,12 +75,6 @@ class SourceHealth:
 
 # --------------------------------------------------------------------------- pure judging
 
-def _aware(d: datetime | None) -> datetime | None:
-    if d is not None and d.tzinfo is None:  # SQLite returns naive UTC datetimes
-        return d.replace(tzinfo=timezone.utc)
-    return d
-
-
 def usual_items(earlier: list[RunFacts]) -> float | None:
     """The median item count of the earlier finished runs (None without any)."""
     counts = [r.items for r in earlier if r.status == "finished"]
@@ -89,7 +84,7 @@ def usual_items(earlier: list[RunFacts]) -> float | None:
 def median_gap_days(times: list[datetime]) -> float | None:
     """The median gap, in days, between consecutive times new documents arrived (None with
     fewer than two)."""
-    ts = sorted(_aware(t) for t in times)
+    ts = sorted(as_utc(t) for t in times)
     gaps = [(b - a).total_seconds() / 86400 for a, b in zip(ts, ts[1:])]
     return statistics.median(gaps) if gaps else None
 
@@ -131,16 +126,6 @@ def health_of(last: RunFacts | None, earlier: list[RunFacts], *,
 
 # --------------------------------------------------------------------------- queries
 
-def last_finished_runs(cat: Catalogue) -> dict[str, datetime]:
-    """Source name -> when its latest finished run ended (sources that never finished: absent)."""
-    with cat.session() as s:
-        rows = s.execute(select(Source.name, func.max(SourceRun.finished_at))
-                         .join(SourceRun, SourceRun.source_id == Source.id)
-                         .where(SourceRun.status == "finished")
-                         .group_by(Source.name)).all()
-    return {name: _aware(when) for name, when in rows if when is not None}
-
-
 def source_health(cat: Catalogue, now: datetime | None = None,
                   history: int = HISTORY_RUNS) -> list[SourceHealth]:
     """Health of every source, by name."""
@@ -148,17 +133,17 @@ def source_health(cat: Catalogue, now: datetime | None = None,
     out: list[SourceHealth] = []
     with cat.session() as s:
         for src in s.scalars(select(Source).order_by(Source.name)):
-            runs = [RunFacts(started_at=_aware(r.started_at), status=r.status, items=r.items,
+            runs = [RunFacts(started_at=as_utc(r.started_at), status=r.status, items=r.items,
                              docs_new=r.docs_new, errors=r.errors,
                              finish_reason=r.finish_reason, stats=r.stats or {})
                     for r in s.scalars(select(SourceRun).where(SourceRun.source_id == src.id)
                                        .order_by(SourceRun.id.desc()).limit(history + 1))]
-            new_times = [_aware(t) for t in s.scalars(
+            new_times = [as_utc(t) for t in s.scalars(
                 select(SourceRun.started_at).where(SourceRun.source_id == src.id,
                                                    SourceRun.docs_new > 0))]
             last_new = max(new_times) if new_times else None
             if last_new is None:  # documents of a source that existed before runs were kept
-                last_new = _aware(s.scalar(select(func.max(Sighting.first_seen))
+                last_new = as_utc(s.scalar(select(func.max(Sighting.first_seen))
                                            .where(Sighting.source_id == src.id)))
             last = runs[0] if runs else None
             since = (now - last_new).total_seconds() / 86400 if last_new else None
@@ -172,7 +157,7 @@ def source_health(cat: Catalogue, now: datetime | None = None,
                              last_new_document=last_new, days_since_new=since,
                              median_gap_days=gap)
             if row is not None:
-                h.last_run, h.last_status = _aware(row.started_at), row.status
+                h.last_run, h.last_status = as_utc(row.started_at), row.status
                 h.finish_reason = row.finish_reason
                 h.requests, h.items, h.docs_new = row.requests, row.items, row.docs_new
                 h.docs_updated, h.docs_unchanged = row.docs_updated, row.docs_unchanged
@@ -198,6 +183,6 @@ def catalogue_status(cat: Catalogue, now: datetime | None = None) -> dict:
                            .order_by(Failure.last_seen.desc()).limit(100)):
             out["failures"].append({"stage": f.stage, "locator": f.locator, "reason": f.reason,
                                     "detail": f.detail, "attempts": f.attempts,
-                                    "last_seen": f.last_seen.isoformat(timespec="seconds")})
+                                    "last_seen": iso(f.last_seen, "seconds")})
     out["sources"] = [h.as_dict() for h in source_health(cat, now)]
     return out

@@ -29,7 +29,7 @@ def settings(tmp_path):
 
 
 def _catalogue(settings, url=None):
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     if url:
         settings = load_settings(data_dir=str(settings.data_dir), database_url=url,
                                  config_file=str(settings.data_dir / "none.toml"))

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from indices import importer
-from indices.blobs import BlobStore
-from indices.models import Document, DocumentFile, Failure, Region, Sighting
+from katalog import importer
+from katalog.blobs import BlobStore
+from katalog.models import Document, DocumentFile, Failure, Region, Sighting
 
 
 def _count(cat, model):
@@ -34,7 +34,7 @@ def test_migrations_match_models(catalogue):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from indices.models import Base
+    from katalog.models import Base
     with catalogue.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []

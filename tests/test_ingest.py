@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from indices.blobs import BlobStore
-from indices.ingest import ingest_paths
-from indices.models import Document, DocumentFile, Failure, Sighting
+from katalog.blobs import BlobStore
+from katalog.ingest import ingest_paths
+from katalog.models import Document, DocumentFile, Failure, Sighting
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -106,7 +106,7 @@ def test_html_renamed_pdf_is_recorded_not_catalogued_as_regulation(sqlite_catalo
 
 def _pantau(data_dir: Path, *args: str, **kw) -> subprocess.Popen:
     env = {**os.environ, "PANTAU_DATA_DIR": str(data_dir), "PANTAU_CONFIG": str(data_dir / "none.toml")}
-    return subprocess.Popen([sys.executable, "-m", "pantau", *args], env=env, cwd=REPO,
+    return subprocess.Popen([sys.executable, "-m", "pantau_cli", *args], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 
 
@@ -126,7 +126,7 @@ def _variants(real_pdfs: dict[str, Path], tmp_path: Path, n: int) -> list[Path]:
 
 
 def test_kill_9_mid_ingest_then_rerun_matches_clean_run(real_pdfs, tmp_path):
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     from pantau.settings import load_settings
     files = [str(p) for p in _variants(real_pdfs, tmp_path, 30)]
 

@@ -37,7 +37,7 @@ def demo_settings(tmp_path_factory):
     data = tmp_path_factory.mktemp("demo") / "var"
     env = {**os.environ, "PANTAU_DATA_DIR": str(data), "PANTAU_CONFIG": str(data / "none.toml"),
            "PANTAU_DEMO_PORT": str(_free_port())}
-    proc = subprocess.run([sys.executable, "-m", "pantau", "run", "--no-serve"], env=env, cwd=REPO,
+    proc = subprocess.run([sys.executable, "-m", "pantau_cli", "run", "--no-serve"], env=env, cwd=REPO,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return load_settings(data_dir=str(data), config_file=str(data / "none.toml"))
@@ -194,8 +194,8 @@ def test_api_feeds_and_pages(live):
 
 def test_upload_needs_a_key_and_goes_through_the_pipeline(live, demo_settings):
     _, app = live
-    from indices import apikeys
-    from indices.catalogue import Catalogue
+    from katalog import apikeys
+    from katalog.db import Catalogue
     c = app.test_client()
     pdf = (REAL / "sosial-abstrak-perda-2-2023.pdf").read_bytes()
     form = lambda: {"file": (io.BytesIO(pdf), "surat.pdf"), "region": "33.25"}  # noqa: E731
@@ -221,7 +221,7 @@ def test_pantau_run_serves_and_stops_on_sigterm(tmp_path):
     port = _free_port()
     env = {**os.environ, "PANTAU_DATA_DIR": str(data), "PANTAU_CONFIG": str(data / "none.toml"),
            "PANTAU_DEMO_PORT": str(_free_port())}
-    proc = subprocess.Popen([sys.executable, "-m", "pantau", "run", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pantau_cli", "run", "--port", str(port)], env=env,
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300

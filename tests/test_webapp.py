@@ -7,8 +7,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from indices import importer
-from indices.models import DocumentFile, PageText
+from katalog import importer
+from katalog.models import DocumentFile, PageText
 from indices.search.embedded import EmbeddedIndex
 from tests.support.browser import chromium_page, screenshot
 from webapp import create_app

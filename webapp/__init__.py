@@ -11,17 +11,14 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     from indices.search import open_index
 
-    from . import api, exports, feeds, i18n, pages
+    from . import api, context, exports, feeds, i18n, pages
 
     settings = settings or load_settings()
     app = Flask(__name__)
-    app.config["SETTINGS"] = settings
-    cat = Catalogue(settings)
-    app.extensions["pantau.catalogue"] = cat
-    app.extensions["pantau.search"] = open_index(settings)
+    context.install(app, settings, Catalogue(settings), open_index(settings))
     app.config["MAX_CONTENT_LENGTH"] = settings.max_file_bytes + 1024 * 1024  # uploads are capped
     for blueprint in (pages.bp, api.bp, feeds.bp, exports.bp):
         app.register_blueprint(blueprint)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 
-from indices import apikeys, queries
+from katalog import apikeys
+from indices import queries
 from indices.adoption import STATUSES, load_indicators
+
+from . import context
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-
-def _cat():
-    return current_app.extensions["pantau.catalogue"]
 
 
 def _paged(page: queries.Page, endpoint: str, **args) -> dict:
@@ -71,7 +71,7 @@ def openapi():
 @bp.get("/regions")
 def regions():
     kind, province = request.args.get("kind"), request.args.get("province")
-    rows = queries.matrix(_cat(), kind=kind, province=province)
+    rows = queries.matrix(context.catalogue(), kind=kind, province=province)
     page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
     chunk = rows[(page - 1) * per_page: page * per_page]
     return jsonify(_paged(queries.Page(chunk, len(rows), page, per_page), "api.regions",
@@ -80,7 +80,7 @@ def regions():
 
 @bp.get("/regions/<kode>")
 def region(kode: str):
-    detail = queries.region_detail(_cat(), kode)
+    detail = queries.region_detail(context.catalogue(), kode)
     if detail is None:
         abort(404, description=f"region {kode!r} not found")
     return jsonify(detail)
@@ -91,14 +91,14 @@ def documents():
     args = {"region": request.args.get("region"), "province": request.args.get("province"),
             "jenis": request.args.get("jenis"), "kind": request.args.get("kind")}
     tahun = _int_arg("tahun")
-    page = queries.documents(_cat(), **args, tahun=tahun, page=request.args.get("page"),
+    page = queries.documents(context.catalogue(), **args, tahun=tahun, page=request.args.get("page"),
                              per_page=request.args.get("per_page"))
     return jsonify(_paged(page, "api.documents", **args, tahun=tahun))
 
 
 @bp.get("/documents/<path:reg_key>")
 def document(reg_key: str):
-    detail = queries.document_detail(_cat(), reg_key)
+    detail = queries.document_detail(context.catalogue(), reg_key)
     if detail is None:
         abort(404, description=f"document {reg_key!r} not found")
     for f in detail["files"]:
@@ -109,7 +109,7 @@ def document(reg_key: str):
 @bp.get("/facts")
 def facts():
     reg_key, kind = request.args.get("reg_key"), request.args.get("kind")
-    page = queries.facts(_cat(), reg_key=reg_key, kind=kind, page=request.args.get("page"),
+    page = queries.facts(context.catalogue(), reg_key=reg_key, kind=kind, page=request.args.get("page"),
                          per_page=request.args.get("per_page"))
     return jsonify(_paged(page, "api.facts", reg_key=reg_key, kind=kind))
 
@@ -121,7 +121,7 @@ def indicators():
     for i in inds:
         out.append({"id": i.id, "nama": i.nama, "name": i.name, "definisi": i.definisi,
                     "definition": i.definition, "rule": i.rule,
-                    "counts": queries.status_counts(_cat(), i.id)})
+                    "counts": queries.status_counts(context.catalogue(), i.id)})
     return jsonify({"version": version, "statuses": list(STATUSES), "items": out})
 
 
@@ -132,7 +132,7 @@ def statuses():
     if status and status not in STATUSES:
         abort(400, description=f"status must be one of {', '.join(STATUSES)}")
     kind, province = request.args.get("kind"), request.args.get("province")
-    rows = queries.matrix(_cat(), kind=kind, province=province, indicator=indicator, status=status)
+    rows = queries.matrix(context.catalogue(), kind=kind, province=province, indicator=indicator, status=status)
     page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
     chunk = rows[(page - 1) * per_page: page * per_page]
     return jsonify(_paged(queries.Page(chunk, len(rows), page, per_page), "api.statuses",
@@ -143,20 +143,20 @@ def statuses():
 def upload():
     """Add a document (a circular received on paper or by e-mail) through the ingest pipeline."""
     key = request.headers.get("X-API-Key") or ""
-    if apikeys.verify(_cat(), key) is None:
+    if apikeys.verify(context.catalogue(), key) is None:
         abort(401, description="a valid X-API-Key header is required")
     f = request.files.get("file")
     if f is None or not f.filename:
         abort(400, description="multipart field 'file' is required")
-    data = f.read(current_app.config["SETTINGS"].max_file_bytes + 1)
-    if len(data) > current_app.config["SETTINGS"].max_file_bytes:
+    data = f.read(context.settings().max_file_bytes + 1)
+    if len(data) > context.settings().max_file_bytes:
         abort(413, description="file too large")
     region = request.form.get("region") or None
     if region is not None and len(region) > 16:
         abort(400, description="region must be a Kemendagri code such as 33.24")
     kind = "news" if request.form.get("kind") == "news" else "regulation"
-    from indices.ingest import ingest_upload
-    res = ingest_upload(_cat(), data, filename=f.filename, region_hint=region, kind=kind,
+    from katalog.ingest import ingest_upload
+    res = ingest_upload(context.catalogue(), data, filename=f.filename, region_hint=region, kind=kind,
                         source_url=request.form.get("url") or None)
     body = {"outcome": res.outcome, "reg_key": res.reg_key, "sha256": res.sha256,
             "reason": res.reason, "detail": res.detail}
@@ -164,6 +164,11 @@ def upload():
         return jsonify({"error": {"code": 415 if res.reason in ("not_pdf", "unsupported_type") else 422,
                                   "message": res.detail, "reason": res.reason}, **body}), \
             415 if res.reason in ("not_pdf", "unsupported_type") else 422
+    if res.outcome != "unchanged":
+        # the adoption and search indexes take the new document in now, not at the next
+        # `pantau index`; an engine that is down only delays the search part
+        from indices.refresh import refresh
+        refresh(context.catalogue(), context.search_index())
     return jsonify(body), 201 if res.outcome == "new" else 200
 
 
@@ -174,7 +179,7 @@ def search():
     from indices.search import SearchError, SearchRequest
     req = SearchRequest.from_args(request.args)
     try:
-        result = current_app.extensions["pantau.search"].search(req)
+        result = context.search_index().search(req)
     except SearchError:
         return jsonify({"error": {"code": 503, "message": "search engine unavailable"}}), 503
     out = result.to_dict()

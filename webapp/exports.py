@@ -5,16 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
-from indices import export, queries
+from katalog import export
+from indices import queries
 from indices.adoption import load_indicators
+
+from . import context
 
 bp = Blueprint("exports", __name__)
 
-
-def _cat():
-    return current_app.extensions["pantau.catalogue"]
 
 
 class _Chunks(io.TextIOBase):
@@ -33,7 +33,7 @@ def bulk(what: str, fmt: str):
     if what not in export.ROWS or fmt not in ("json", "csv"):
         abort(404)
     out = _Chunks()
-    export.write(export.ROWS[what](_cat()), what, fmt, out)
+    export.write(export.ROWS[what](context.catalogue()), what, fmt, out)
     mimetype = "application/json" if fmt == "json" else "text/csv"
     return Response("".join(out.parts), mimetype=f"{mimetype}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="pantau-{what}.{fmt}"'})
@@ -41,7 +41,7 @@ def bulk(what: str, fmt: str):
 
 def matrix_table(args) -> tuple[list[str], list[list]]:
     _, indicators = load_indicators()
-    rows = queries.matrix(_cat(), kind=args.get("kind") or None, province=args.get("provinsi") or None,
+    rows = queries.matrix(context.catalogue(), kind=args.get("kind") or None, province=args.get("provinsi") or None,
                           indicator=args.get("indikator") or None, status=args.get("status") or None)
     header = ["kode", "nama", "kind", "kode_provinsi", "provinsi", "documents"]
     for i in indicators:

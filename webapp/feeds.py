@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from sqlalchemy import select
 
 from indices import queries
 from indices.adoption import load_indicators
-from indices.models import AdoptionStatus, Region
+from katalog.models import AdoptionStatus, Region
+
+from . import context
 
 bp = Blueprint("feeds", __name__, url_prefix="/feed")
 ATOM = "http://www.w3.org/2005/Atom"
 
-
-def _cat():
-    return current_app.extensions["pantau.catalogue"]
 
 
 def _atom(feed_id: str, title: str, docs: list[dict]) -> Response:
@@ -56,23 +55,23 @@ def _rfc3339(value: str | None) -> str:
 
 @bp.get("/wilayah/<kode>.atom")
 def wilayah(kode: str):
-    with _cat().session() as s:
+    with context.catalogue().session() as s:
         region = s.get(Region, kode)
         if region is None:
             abort(404)
         name = region.nama
-    docs = queries.new_documents(_cat(), region=kode)
+    docs = queries.new_documents(context.catalogue(), region=kode)
     return _atom(f"/feed/wilayah/{kode}", f"Pantau — dokumen baru: {name}", docs)
 
 
 @bp.get("/provinsi/<kode>.atom")
 def provinsi(kode: str):
-    with _cat().session() as s:
+    with context.catalogue().session() as s:
         region = s.get(Region, kode)
         if region is None or region.kind != "provinsi":
             abort(404)
         name = region.nama
-    docs = queries.new_documents(_cat(), province=kode)
+    docs = queries.new_documents(context.catalogue(), province=kode)
     return _atom(f"/feed/provinsi/{kode}", f"Pantau — dokumen baru: Provinsi {name}", docs)
 
 
@@ -83,10 +82,10 @@ def indikator(indicator: str):
     if ind is None:
         abort(404)
     keys: list[str] = []
-    with _cat().session() as s:
+    with context.catalogue().session() as s:
         for st in s.scalars(select(AdoptionStatus).where(AdoptionStatus.indicator == indicator,
                                                          AdoptionStatus.status.in_(["ada", "diberitakan"]))):
             for item in (st.evidence or {}).get("documents", []) + (st.evidence or {}).get("news", []):
                 keys.append(item["reg_key"])
-    docs = queries.new_documents(_cat(), reg_keys=keys)
+    docs = queries.new_documents(context.catalogue(), reg_keys=keys)
     return _atom(f"/feed/indikator/{indicator}", f"Pantau — {ind.nama}", docs)

@@ -6,26 +6,23 @@ from __future__ import annotations
 from collections import OrderedDict
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+from flask import Blueprint, abort, g, render_template, request, send_file
 from sqlalchemy import func, select
 
 from indices import queries
 from indices.adoption import STATUSES, load_indicators, timeline
-from indices.blobs import BlobStore
-from indices.models import AdoptionStatus, Document, Region
+from katalog.blobs import BlobStore
+from katalog.models import AdoptionStatus, Document, Region
 from indices.search import SearchError, SearchRequest
 
-from . import geo, render
+from . import context, geo, render
 
 bp = Blueprint("pages", __name__)
 
 
-def _cat():
-    return current_app.extensions["pantau.catalogue"]
-
 
 def _provinces() -> list[tuple[str, str]]:
-    with _cat().session() as s:
+    with context.catalogue().session() as s:
         return list(s.execute(select(Region.kode, Region.nama).where(Region.kind == "provinsi")
                               .order_by(Region.kode)).all())
 
@@ -42,7 +39,7 @@ _NATIONAL_CACHE_SIZE = 64
 def _catalogue_fingerprint() -> tuple:
     """Changes whenever anything the national view shows can have changed: documents (added,
     removed, updated) and the adoption index (recomputed by ``pantau index``)."""
-    with _cat().session() as s:
+    with context.catalogue().session() as s:
         docs = s.execute(select(func.count(), func.max(Document.id), func.max(Document.updated_at))
                          .select_from(Document)).one()
         computed = s.scalar(select(func.max(AdoptionStatus.computed_at)))
@@ -70,7 +67,7 @@ def _render_beranda():
     kind = kind if kind in ("provinsi", "kabupaten", "kota") else None
     province = request.args.get("provinsi") or None
     indicator, indicators = _indicator(request.args.get("indikator"))
-    all_rows = queries.matrix(_cat())
+    all_rows = queries.matrix(context.catalogue())
     rows = [r for r in all_rows if (kind is None or r["kind"] == kind)
             and (province is None or province in (r["kode_provinsi"], r["kode"]))]
     level = "provinsi" if kind == "provinsi" else "kabkota"
@@ -85,13 +82,13 @@ def _render_beranda():
     for r in counted:
         st = r["statuses"][indicator.id]["status"]
         counts[st] = counts.get(st, 0) + 1
-    with _cat().session() as s:
+    with context.catalogue().session() as s:
         total_docs = s.scalar(select(func.count()).select_from(Document)) or 0
     return render_template(
         "beranda.html", rows=rows, kind=kind, province=province, indicator=indicator,
         indicators=indicators, provinces=_provinces(), statuses=STATUSES, counts=counts,
         total_regions=len(counted), map_rows=map_rows, map_width=int(geo.WIDTH), map_height=geo.HEIGHT,
-        timeline=timeline(_cat(), indicator.id), total_docs=total_docs,
+        timeline=timeline(context.catalogue(), indicator.id), total_docs=total_docs,
         with_docs=sum(1 for r in rows if r["documents"]))
 
 
@@ -99,7 +96,7 @@ def _render_beranda():
 def matriks():
     _, indicators = load_indicators()
     args = {k: request.args.get(k) or None for k in ("kind", "provinsi", "indikator", "status")}
-    rows = queries.matrix(_cat(), kind=args["kind"], province=args["provinsi"],
+    rows = queries.matrix(context.catalogue(), kind=args["kind"], province=args["provinsi"],
                           indicator=args["indikator"], status=args["status"])
     sort = request.args.get("sort") or "kode"
     desc = request.args.get("dir") == "desc"
@@ -126,7 +123,7 @@ def matriks():
 def cari():
     req = SearchRequest.from_args(request.args)
     try:
-        result = current_app.extensions["pantau.search"].search(req) if req.q else None
+        result = context.search_index().search(req) if req.q else None
     except SearchError:  # the search engine is down: say so, do not show a stack trace
         abort(503)
     return render_template("cari.html", q=req.q, result=result)
@@ -134,7 +131,7 @@ def cari():
 
 @bp.get("/wilayah/<kode>")
 def wilayah(kode: str):
-    detail = queries.region_detail(_cat(), kode)
+    detail = queries.region_detail(context.catalogue(), kode)
     if detail is None:
         abort(404)
     return render_template("wilayah.html", d=detail)
@@ -142,7 +139,7 @@ def wilayah(kode: str):
 
 @bp.get("/dokumen/<path:reg_key>")
 def dokumen(reg_key: str):
-    doc = queries.document_detail(_cat(), reg_key)
+    doc = queries.document_detail(context.catalogue(), reg_key)
     if doc is None:
         abort(404)
     facts_by_file: dict[str | None, list[dict]] = {}
@@ -186,15 +183,15 @@ def dokumen(reg_key: str):
 def berkas(sha256: str):
     """Pantau's archived copy, by SHA-256. Only a hex digest names a file, so nothing outside the
     blob store can be reached; anything but a PDF is served as a download, never rendered."""
-    store = BlobStore(current_app.config["SETTINGS"].blob_dir)
+    store = BlobStore(context.settings().blob_dir)
     try:
         path = store.path(sha256)
     except ValueError:
         abort(404)
     if not path.is_file():
         abort(404)
-    with _cat().session() as s:
-        from indices.models import DocumentFile
+    with context.catalogue().session() as s:
+        from katalog.models import DocumentFile
         file = s.get(DocumentFile, sha256)
         media_type = file.media_type if file else "application/octet-stream"
     if media_type == "application/pdf":
@@ -214,4 +211,4 @@ def metodologi():
 @bp.get("/sumber")
 def sumber():
     from indices.status import catalogue_status
-    return render_template("sumber.html", st=catalogue_status(_cat()))
+    return render_template("sumber.html", st=catalogue_status(context.catalogue()))

@@ -26,8 +26,8 @@ from typing import Callable, Iterable
 
 from sqlalchemy import select
 
-from ..catalogue import Catalogue
-from ..models import Failure
+from katalog.db import Catalogue
+from katalog.models import Failure
 from .parser import SearchRequest
 from .records import iter_records
 from .result import ResultPage
@@ -250,7 +250,7 @@ class SearchIndex(ABC):
     def _guarded(self, cat: Catalogue, run: Callable[[], SyncReport]) -> SyncReport:
         """Run a sync/rebuild, recording an outage or rejected documents as catalogue failures
         (``pantau status`` lists them) and resolving them once indexing succeeds."""
-        from ..importer import record_failure, resolve_failures
+        from katalog.importer import record_failure, resolve_failures
         locator = f"{self.name}:{self.location}"
         try:
             report = run()

@@ -16,8 +16,8 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..catalogue import Catalogue
-from ..models import Document, DocumentFile, Fact, Region
+from katalog.db import Catalogue
+from katalog.models import Document, DocumentFile, Fact, Region
 
 # Fact kinds shown as searchable passages; "obligation" also sets ``has_obligation``.
 PASSAGE_KINDS = ("obligation", "target")

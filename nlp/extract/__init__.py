@@ -6,10 +6,9 @@ The entry point is :func:`extract_document`; the result follows
 (``spacy.blank("id")`` and its matchers) and the pattern files are loaded once per process.
 """
 
-from .document import KINDS, extract_document
+from .document import KINDS, extract_document, warm_up
 from .numbers import parse_number, parse_terbilang
 from .patterns import extractor_version
-from .pipeline import warm_up
 from .structure import parse_structure
 
 __all__ = ["extract_document", "extractor_version", "parse_number", "parse_structure",

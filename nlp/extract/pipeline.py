@@ -7,7 +7,7 @@ the deontic cues and the domain terms of ``nlp/patterns``. Matching is on the lo
 removed: "harus", "dapat" and "tidak" are on spaCy's Indonesian stop list.
 
 Building the pipeline compiles 16,000 tokenizer exceptions (about 2 s), so it is cached for the
-life of the process; a worker process should call :func:`warm_up` once.
+life of the process; a worker process should call :func:`nlp.extract.document.warm_up` once.
 
 :func:`analyse` tokenises a document clause by clause (chunks ending at ".", ";" or ":" and a line
 break), not as one Doc: spaCy's tokenizer stops caching for the rest of a Doc once it meets a
@@ -30,7 +30,7 @@ from spacy.util import filter_spans
 from .patterns import load_patterns
 
 __all__ = ["Cue", "Term", "Analysis", "blank_id", "make_doc", "find_cues", "find_terms", "analyse",
-           "warm_up"]
+           "warm_matchers"]
 
 # Line breaks and page breaks become spaces of the same length: offsets stay those of the
 # original text, and a phrase broken over two lines ("bertanggung\njawab") still matches.
@@ -97,15 +97,9 @@ def _matchers():
     return lower, orth
 
 
-def warm_up() -> None:
-    """Build the pipeline, matchers and compiled patterns now (2-3 s), not on the first document."""
+def warm_matchers() -> None:
+    """Build the blank pipeline and the matchers now rather than on the first document."""
     _matchers()
-    from .document import extract_document  # noqa: F401 - imported here to avoid a cycle
-
-    extract_document("PERATURAN BUPATI BATANG\nNOMOR 1 TAHUN 2024\nTENTANG\nJAMINAN SOSIAL\n"
-                     "Menimbang : a. bahwa;\nMengingat : 1. Undang-Undang Nomor 1 Tahun 2000;\n"
-                     "Pasal 1\n(1) Dinas wajib membayar Rp1.000 (seribu rupiah) per bulan.\n")
-    extract_document("Kabupaten Batang menargetkan 5 persen pekerja.", kind="news")
 
 
 def make_doc(text: str) -> Doc:

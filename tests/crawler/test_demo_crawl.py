@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from crawler.sources import load_sources
-from indices.catalogue import Catalogue
-from indices.models import Document, Failure, Sighting
-from pantau import demo
+from katalog.db import Catalogue
+from katalog.models import Document, Failure, Sighting
+from pantau_cli import demo
 from pantau.settings import load_settings
 from tests.crawler.fixture_site import REPO, run_crawl
 
-DEMO_YAML = REPO / "pantau" / "data" / "demo" / "sources.yaml"
+DEMO_YAML = REPO / "pantau_cli" / "data" / "demo" / "sources.yaml"
 REAL_METADATA = REPO / "tests" / "fixtures" / "real" / "metadata.json"
 
 

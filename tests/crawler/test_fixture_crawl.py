@@ -13,8 +13,8 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from indices.catalogue import Catalogue
-from indices.models import Document, DocumentFile, Failure, Sighting, Source, SourceRun
+from katalog.db import Catalogue
+from katalog.models import Document, DocumentFile, Failure, Sighting, Source, SourceRun
 from pantau.settings import load_settings
 from tests.crawler.fixture_site import REAL, FixtureSite, closed_port, run_crawl
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from crawler.schedule import is_due, next_due
 from crawler.sources import parse_sources
 from crawler.state import KnownState
-from indices.catalogue import Catalogue
-from indices.models import Document, Sighting, Source, SourceRun
+from katalog.db import Catalogue
+from katalog.models import Document, Sighting, Source, SourceRun
 from pantau.settings import load_settings
 from tests.crawler.fixture_site import FixtureSite, run_crawl
 
@@ -172,7 +172,7 @@ def test_known_state_keeps_only_what_was_stored_cleanly():
 def test_pantau_crawl_due_says_when_nothing_is_due(crawled):
     from click.testing import CliRunner
 
-    from pantau.cli import main
+    from pantau_cli.cli import main
     settings = crawled["settings"]
     # no source is due, so no reactor is started: safe in the test process
     out = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "--config",

@@ -17,7 +17,7 @@ from crawler.spiders import SPIDERS, spider_for
 from crawler.spiders.base.common import SourceSpider
 from tests.crawler.fixture_site import REPO
 
-REGISTRIES = [REPO / "sources.yaml", REPO / "pantau" / "data" / "demo" / "sources.yaml"]
+REGISTRIES = [REPO / "sources.yaml", REPO / "pantau_cli" / "data" / "demo" / "sources.yaml"]
 # per kind: the extra entry fields a sample needs, and what its first request looks like
 SAMPLES = {
     "jdihn_feed": ({}, "https://jdih.example.go.id/x"),
@@ -90,7 +90,7 @@ def test_every_configured_source_is_well_formed_and_starts(path):
 
 
 def test_demo_registry_points_at_the_demo_site():
-    sources = load_sources(REPO / "pantau" / "data" / "demo" / "sources.yaml")
+    sources = load_sources(REPO / "pantau_cli" / "data" / "demo" / "sources.yaml")
     assert {s.kind for s in sources} == {"jdihn_feed", "news"}
     for s in sources:
         assert (s.url or "").startswith("http://127.0.0.1:8765/")

@@ -79,9 +79,9 @@ def test_crawl_runs_once_per_process(monkeypatch):
 
 
 def test_a_known_file_is_skipped_only_while_its_blob_exists(sqlite_catalogue):
-    from indices import importer
-    from indices.blobs import BlobStore
-    from indices.crawl_import import known_file_for_url
+    from katalog import importer
+    from katalog.blobs import BlobStore
+    from crawler.store import known_file_for_url
     cat = sqlite_catalogue
     blobs = BlobStore(cat.settings.blob_dir)
     sha, _ = blobs.put(PDF)

@@ -13,8 +13,8 @@ from crawler.middlewares import backoff_seconds, retry_after_seconds
 from crawler.settings import scrapy_settings
 from crawler.spiders.base.common import host_allowed
 from crawler.sources import parse_sources
-from indices.catalogue import Catalogue
-from indices.models import Document, Failure
+from katalog.db import Catalogue
+from katalog.models import Document, Failure
 from pantau.settings import load_settings
 from tests.crawler.fixture_site import FixtureSite, run_crawl
 

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from indices import importer
-from indices.catalogue import Catalogue
-from indices.models import SourceRun
-from indices.status import (RunFacts, health_of, last_finished_runs, median_gap_days,
-                            source_health, usual_items)
-from pantau.cli import main
+from katalog import importer
+from katalog.db import Catalogue
+from katalog.models import SourceRun
+from crawler.store import last_finished_runs
+from indices.status import RunFacts, health_of, median_gap_days, source_health, usual_items
+from pantau_cli.cli import main
 from pantau.settings import load_settings
 
 # "now" is real: `pantau status` judges against the current time

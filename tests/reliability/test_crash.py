@@ -19,9 +19,9 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from indices.blobs import BlobStore
-from indices.catalogue import Catalogue
-from indices.models import Document, DocumentFile, Fact, Failure, Sighting
+from katalog.blobs import BlobStore
+from katalog.db import Catalogue
+from katalog.models import Document, DocumentFile, Fact, Failure, Sighting
 from indices.search import SearchRequest, open_index
 from pantau.settings import load_settings
 from tests.crawler.fixture_site import FixtureSite
@@ -48,7 +48,7 @@ def crawl_cmd(sources: Path, data_dir: Path) -> list[str]:
 
 
 def pantau_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "pantau", *args]
+    return [sys.executable, "-m", "pantau_cli", *args]
 
 
 def run(cmd: list[str], data_dir: Path, timeout: float = 300) -> float:

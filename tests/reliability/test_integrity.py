@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from indices import integrity
-from indices.blobs import BlobStore
-from indices.ingest import ingest_paths
-from indices.models import DocumentFile
+from katalog import integrity
+from katalog.blobs import BlobStore
+from katalog.ingest import ingest_paths
+from katalog.models import DocumentFile
 from indices.search import open_index
-from pantau.cli import main
+from pantau_cli.cli import main
 
 
 def pantau(settings, *args):
@@ -108,7 +108,7 @@ def test_restore_refuses_a_damaged_or_incomplete_backup(built, tmp_path):
 
 @pytest.mark.postgres
 def test_backup_restore_on_postgresql(postgres_url, settings, real_pdfs, tmp_path):
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     from pantau.settings import load_settings
     from tests.support.postgres import fresh_database
     url = fresh_database(postgres_url, "backup_src")
@@ -117,7 +117,7 @@ def test_backup_restore_on_postgresql(postgres_url, settings, real_pdfs, tmp_pat
     cat = Catalogue(pg)
     cat.init()
     ingest_paths(cat, [real_pdfs["sosial-perbup-30-2024"]])
-    from indices import export as ex
+    from katalog import export as ex
     before = list(ex.ROWS["documents"](cat))
     dest = tmp_path / "pg-cadangan"
     manifest = integrity.backup(cat, dest)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from indices.catalogue import Catalogue
-from indices.ingest import ingest_paths
+from katalog.db import Catalogue
+from katalog.ingest import ingest_paths
 from indices.search import SearchIndex
 from indices.search.embedded import EmbeddedIndex
 from indices.search.records import iter_records

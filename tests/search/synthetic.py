@@ -222,8 +222,8 @@ def store(cat, docs: list[SyntheticDoc], *, extractor_version: str = "synthetic-
     """Put synthetic documents into a catalogue as the importer would (with their facts)."""
     import hashlib
 
-    from indices import importer
-    from indices.models import Fact, PageText
+    from katalog import importer
+    from katalog.models import Fact, PageText
     with cat.session() as s:
         for d in docs:
             up = importer.upsert_document(s, d.reg_key, {

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def pantau(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pantau", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "pantau_cli", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

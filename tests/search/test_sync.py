@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from indices.models import Document, Failure, Fact
+from katalog.models import Document, Failure, Fact
 from indices.search import EngineUnavailable, SearchError, SearchRequest
 from indices.search import engine as engine_mod
 from indices.search.embedded import EmbeddedIndex
@@ -192,7 +192,7 @@ def write_then_hang(self, index, records):
         time.sleep(120)
     return out
 embedded.EmbeddedIndex._write = write_then_hang
-from pantau.cli import main
+from pantau_cli.cli import main
 main(["index"])
 """
 
@@ -204,7 +204,7 @@ def test_kill_9_during_pantau_index_then_rerun_catches_up(tmp_path):
     cat = new_catalogue(tmp_path, synthetic_docs=700, real=False)
     env = {**os.environ, "PANTAU_DATA_DIR": str(cat.settings.data_dir),
            "PANTAU_SEARCH_ENGINE": "embedded", "PANTAU_CONFIG": str(tmp_path / "none.toml")}
-    index = [sys.executable, "-m", "pantau", "index"]
+    index = [sys.executable, "-m", "pantau_cli", "index"]
     first = subprocess.run(index, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     n = doc_count(cat)

@@ -18,7 +18,7 @@ CASES = {"n": 0}
 
 @pytest.fixture(scope="module")
 def wsgi_app(tmp_path_factory):
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     from indices.search.embedded import EmbeddedIndex
     from pantau.settings import load_settings
     from tests.search import synthetic

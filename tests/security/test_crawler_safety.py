@@ -16,9 +16,9 @@ import yaml
 from sqlalchemy import select
 
 from crawler import safety
-from indices.blobs import BlobStore
-from indices.catalogue import Catalogue
-from indices.models import DocumentFile, Failure
+from katalog.blobs import BlobStore
+from katalog.db import Catalogue
+from katalog.models import DocumentFile, Failure
 from pantau.settings import load_settings
 from tests.conftest import REAL
 from tests.crawler.fixture_site import run_crawl

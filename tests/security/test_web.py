@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from indices import importer
-from indices.blobs import BlobStore
-from indices.models import Fact, PageText
+from katalog import importer
+from katalog.blobs import BlobStore
+from katalog.models import Fact, PageText
 from indices.search.embedded import EmbeddedIndex
 from tests.conftest import REAL
 from webapp import create_app, ratelimit

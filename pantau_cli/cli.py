@@ -17,7 +17,7 @@ err = Console(stderr=True)
 
 
 def _catalogue(settings: Settings, *, init: bool = True):
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     cat = Catalogue(settings)
     if init and not cat.is_initialised():
         cat.init()
@@ -47,11 +47,11 @@ def main(ctx: click.Context, config_file: str | None, data_dir: str | None) -> N
 @click.pass_obj
 def init(settings: Settings) -> None:
     """Buat/migrasikan katalog dan muat 552 wilayah (create the catalogue, load regions)."""
-    from indices.catalogue import Catalogue
+    from katalog.db import Catalogue
     cat = Catalogue(settings)
     added = cat.init()
     from sqlalchemy import func, select
-    from indices.models import Region
+    from katalog.models import Region
     with cat.session() as s:
         total = s.scalar(select(func.count()).select_from(Region))
     click.echo(f"Katalog siap: {settings.database_url} — {total} wilayah ({added} baru)")
@@ -64,7 +64,7 @@ def init(settings: Settings) -> None:
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], region: str | None, news: bool) -> None:
     """Tambahkan berkas lokal PDF/HTML/TXT (add local files, e.g. a circular received by e-mail)."""
-    from indices.ingest import ingest_paths
+    from katalog.ingest import ingest_paths
     cat = _catalogue(settings)
     files: list[Path] = []
     for p in paths:
@@ -153,7 +153,7 @@ def extract(settings: Settings, file: Path | None, as_json: bool, everything: bo
         out = extract_document(ex.text, pages=ex, region_hint=region, kind=kind)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2 if as_json else None))
         return
-    from indices.ingest import extract_pending
+    from katalog.ingest import extract_pending
     cat = _catalogue(settings)
     with _progress() as prog:
         task = prog.add_task("extract", total=None)
@@ -174,23 +174,22 @@ def _index_catalogue(settings: Settings, cat, engine: str | None = None, *,
                      rebuild: bool = False) -> tuple[str, bool]:
     """Recompute the adoption index, then sync (or rebuild) the configured search index;
     returns (report line, search index succeeded)."""
-    from indices import adoption
-    from indices.search import SearchError
-    counts = adoption.compute(cat)
-    err.print("Indeks adopsi: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    from indices.refresh import refresh
     idx = _search_index(settings, engine)
-    try:
-        report = idx.rebuild(cat) if rebuild else idx.sync(cat)
-    except SearchError as exc:  # engine down or refusing: nothing in the catalogue changed
-        return (f"Indeks gagal ({idx.name}, {idx.location}): {exc}. Katalog tidak berubah; "
+    report = refresh(cat, idx, rebuild=rebuild)
+    err.print("Indeks adopsi: " + ", ".join(f"{v} {k.replace('_', ' ')}"
+                                            for k, v in report.statuses.items()))
+    if not report.ok:
+        return (f"Indeks gagal ({idx.name}, {idx.location}): {report.error}. Katalog tidak berubah; "
                 f"`pantau index` melanjutkan setelah mesin pencarian hidup kembali."), False
-    counts = ", ".join(f"{v} {k}" for k, v in report.counts().items())
-    note = f"{idx.name}, {report.index}" + (", dibangun ulang" if report.rebuilt else "")
-    line = (f"Indeks dibangun ulang: {idx.count()} dokumen ({report.baru} diindeks) [{note}]"
+    sync = report.search
+    counts = ", ".join(f"{v} {k}" for k, v in sync.counts().items())
+    note = f"{idx.name}, {sync.index}" + (", dibangun ulang" if sync.rebuilt else "")
+    line = (f"Indeks dibangun ulang: {idx.count()} dokumen ({sync.baru} diindeks) [{note}]"
             if rebuild else f"Indeks: {idx.count()} dokumen — {counts} [{note}]")
-    if report.rejected:
-        line += f"\n{len(report.rejected)} dokumen ditolak mesin pencarian: " + "; ".join(
-            f"{k} ({why})" for k, why in report.rejected[:5])
+    if sync.rejected:
+        line += f"\n{len(sync.rejected)} dokumen ditolak mesin pencarian: " + "; ".join(
+            f"{k} ({why})" for k, why in sync.rejected[:5])
     return line, True
 
 
@@ -301,7 +300,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 @click.pass_obj
 def export(settings: Settings, what: str, fmt: str) -> None:
     """Ekspor ke stdout (export regions, documents or facts as JSON or CSV)."""
-    from indices import export as ex
+    from katalog import export as ex
     cat = _catalogue(settings)
     ex.write(ex.ROWS[what](cat), what, fmt, sys.stdout)
 
@@ -357,11 +356,11 @@ def status(settings: Settings, as_json: bool) -> None:
 def run(settings: Settings, sources_file: str | None, host: str | None, port: int | None,
         no_serve: bool) -> None:
     """Pekerjaan utama: jelajah → ekstraksi → indeks → dasbor (the main job)."""
-    from indices.ingest import extract_pending
+    from katalog.ingest import extract_pending
     cat = _catalogue(settings)
     server = None
     if sources_file is None:
-        from pantau.demo import serve_demo
+        from pantau_cli.demo import serve_demo
         server, _ = serve_demo("127.0.0.1", settings.demo_port)
         sources_file = str(_demo_sources(settings, server.server_address[1]))
         err.print(f"Sumber demo bawaan: http://127.0.0.1:{server.server_address[1]}/")
@@ -386,7 +385,7 @@ def apikey() -> None:
 @click.pass_obj
 def apikey_create(settings: Settings, name: str) -> None:
     """Buat kunci baru; kunci hanya ditampilkan sekali (only its hash is stored)."""
-    from indices import apikeys
+    from katalog import apikeys
     key = apikeys.create(_catalogue(settings), name)
     click.echo(key)
     err.print("Simpan kunci ini sekarang: Pantau hanya menyimpan hash-nya.")
@@ -396,7 +395,7 @@ def apikey_create(settings: Settings, name: str) -> None:
 @click.pass_obj
 def apikey_list(settings: Settings) -> None:
     """Daftar kunci (nama, awalan, dibuat, dicabut)."""
-    from indices import apikeys
+    from katalog import apikeys
     for k in apikeys.listing(_catalogue(settings)):
         click.echo(f"{k['prefix']}…  {k['name']}  dibuat {k['created_at']}"
                    f"{'  DICABUT' if k['revoked'] else ''}")
@@ -407,7 +406,7 @@ def apikey_list(settings: Settings) -> None:
 @click.pass_obj
 def apikey_revoke(settings: Settings, prefix: str) -> None:
     """Cabut kunci berdasarkan awalannya (as shown by `pantau apikey list`)."""
-    from indices import apikeys
+    from katalog import apikeys
     n = apikeys.revoke(_catalogue(settings), prefix)
     click.echo(f"{n} kunci dicabut")
     if not n:
@@ -415,9 +414,9 @@ def apikey_revoke(settings: Settings, prefix: str) -> None:
 
 
 def _demo_sources(settings: Settings, port: int) -> Path:
-    """The bundled demo registry (pantau/data/demo/sources.yaml) pointed at the demo site's actual port."""
+    """The bundled demo registry (pantau_cli/data/demo/sources.yaml) pointed at the demo site's actual port."""
     from importlib import resources
-    text = (resources.files("pantau") / "data" / "demo" / "sources.yaml").read_text(encoding="utf-8")
+    text = (resources.files("pantau_cli") / "data" / "demo" / "sources.yaml").read_text(encoding="utf-8")
     path = settings.data_dir / "sources.demo.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text.replace("127.0.0.1:8765", f"127.0.0.1:{port}"), encoding="utf-8")
@@ -434,10 +433,12 @@ def verify(settings: Settings, engine: str | None, no_index: bool) -> None:
 
     Exit status 1 and a list of problems when anything disagrees.
     """
-    from indices import integrity
+    from indices.refresh import verify_index
+    from katalog import integrity
     cat = _catalogue(settings)
-    idx = None if no_index else _search_index(settings, engine)
-    problems = integrity.verify(cat, idx)
+    problems = integrity.verify(cat)
+    if not no_index:
+        problems += verify_index(cat, _search_index(settings, engine))
     errors = [p for p in problems if integrity.is_error(p)]
     for p in problems:
         click.echo(("MASALAH " if integrity.is_error(p) else "catatan ") + p.line())
@@ -452,7 +453,7 @@ def verify(settings: Settings, engine: str | None, no_index: bool) -> None:
 @click.pass_obj
 def backup(settings: Settings, dest: Path) -> None:
     """Cadangkan katalog dan semua berkas ke DEST (backup: SQLite online copy or pg_dump, + blobs)."""
-    from indices import integrity
+    from katalog import integrity
     cat = _catalogue(settings)
     try:
         manifest = integrity.backup(cat, dest)
@@ -467,7 +468,7 @@ def backup(settings: Settings, dest: Path) -> None:
 @click.pass_obj
 def restore(settings: Settings, src: Path) -> None:
     """Pulihkan katalog dan berkas dari cadangan SRC (restore; then run `pantau reindex`)."""
-    from indices import integrity
+    from katalog import integrity
     try:
         manifest = integrity.restore(settings, src)
     except integrity.BackupError as exc:

@@ -19,7 +19,7 @@ from nlp import text as nlp_text
 
 from . import facts, importer
 from .blobs import BlobStore
-from .catalogue import Catalogue
+from .db import Catalogue
 from .models import Document, DocumentFile, Source, SourceRun
 
 LOCAL_SOURCE = "lokal"

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from nlp import metadata as nlp_metadata
 from nlp import text as nlp_text
 
-from . import importer
-from .blobs import BlobStore
-from .catalogue import Catalogue
-from .models import DocumentFile, Failure, Sighting, Source, SourceRun
+from katalog import importer
+from katalog.blobs import BlobStore
+from katalog.db import Catalogue
+from katalog.models import DocumentFile, Failure, Sighting, Source, SourceRun
 
 
 def known_file_for_url(cat: Catalogue, url: str) -> str | None:
@@ -158,3 +158,13 @@ def _media_type(f) -> str:
         return nlp_text.sniff_media_type(f.body, f.url.rsplit("/", 1)[-1])
     except nlp_text.TextExtractionError:
         return f.content_type or "application/octet-stream"
+
+
+def last_finished_runs(cat: Catalogue) -> dict[str, datetime]:
+    """Source name -> when its latest finished run ended (sources that never finished: absent)."""
+    with cat.session() as s:
+        rows = s.execute(select(Source.name, func.max(SourceRun.finished_at))
+                         .join(SourceRun, SourceRun.source_id == Source.id)
+                         .where(SourceRun.status == "finished")
+                         .group_by(Source.name)).all()
+    return {name: when for name, when in rows if when is not None}

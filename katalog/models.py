@@ -7,15 +7,13 @@ Indonesian terms used as column names: *jenis* (type of instrument, e.g. Peratur
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer,
+from sqlalchemy import (JSON, BigInteger, Date, Float, ForeignKey, Index, Integer,
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from .types import UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):
@@ -44,7 +42,7 @@ class Source(Base):
     url: Mapped[str | None] = mapped_column(Text)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.kode"), index=True)
     config: Mapped[dict] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SourceRun(Base):
@@ -53,8 +51,8 @@ class SourceRun(Base):
     __tablename__ = "source_run"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # running | finished | failed; a run left "running" by a killed process is closed as
     # "interrupted" by the next run of the same source.
     status: Mapped[str] = mapped_column(String(16), default="running")
@@ -104,8 +102,8 @@ class Document(Base):
     # "tidak_andal" (text unreliable: poor OCR, garbled layer), "gagal" (unreadable),
     # "hanya_abstrak" (only the JDIH catalogue summary has been read).
     text_status: Mapped[str] = mapped_column(String(16), default="belum")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
                                                      order_by="DocumentFile.created_at")
@@ -129,7 +127,7 @@ class DocumentFile(Base):
     pages: Mapped[int | None] = mapped_column(Integer)
     filename: Mapped[str | None] = mapped_column(Text)
     text_status: Mapped[str] = mapped_column(String(16), default="belum")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document | None] = relationship(back_populates="files")
     page_texts: Mapped[list[PageText]] = relationship(order_by="PageText.page",
@@ -160,8 +158,8 @@ class Sighting(Base):
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("document_file.sha256"))
     first_run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
-    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     record: Mapped[dict] = mapped_column(default=dict)  # the raw listing record, as received
 
     document: Mapped[Document] = relationship(back_populates="sightings")
@@ -193,7 +191,7 @@ class Fact(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(default=dict)
     extractor_version: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Failure(Base):
@@ -214,9 +212,9 @@ class Failure(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
-    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AdoptionStatus(Base):
@@ -236,7 +234,7 @@ class AdoptionStatus(Base):
     since: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[dict] = mapped_column(default=dict)
     indicator_version: Mapped[str] = mapped_column(String(32))
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiKey(Base):
@@ -247,9 +245,9 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(200))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))  # shown to tell keys apart
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 Index("ix_document_region_jenis", Document.region_code, Document.jenis_code)

@@ -5,7 +5,7 @@
     ...
     server.shutdown(); server.server_close()
 
-What is served and where its data comes from: ``pantau/data/demo/README.md``.
+What is served and where its data comes from: ``pantau_cli/data/demo/README.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
-DEMO = resources.files("pantau") / "data" / "demo"
+DEMO = resources.files("pantau_cli") / "data" / "demo"
 PLACEHOLDER = "http://jdih-batang.demo.invalid"
 _ARTICLE_ID = re.compile(r"^[0-9A-Za-z_-]+$")
 _PDF_NAME = re.compile(r"^[0-9A-Za-z_.-]+\.pdf$")

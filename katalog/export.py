@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Iterable, Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .catalogue import Catalogue
+from .db import Catalogue
 from .models import Document, Fact, Region
+from .types import iso
 
 COLUMNS = {
     "regions": ["kode", "nama", "kind", "kode_provinsi", "lat", "lng", "documents"],
@@ -90,4 +92,6 @@ def write(rows: Iterable[dict], what: str, fmt: str, out: io.TextIOBase) -> int:
 
 
 def _iso(value):
+    if isinstance(value, datetime):
+        return iso(value)
     return value.isoformat() if value is not None else None

@@ -42,7 +42,7 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("indices") / "migrations"))
+    cfg.set_main_option("script_location", str(resources.files("katalog") / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

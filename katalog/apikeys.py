@@ -8,8 +8,9 @@ import secrets
 
 from sqlalchemy import select
 
-from .catalogue import Catalogue
+from .db import Catalogue
 from .models import ApiKey, utcnow
+from .types import iso
 
 PREFIX = "pnt_"
 
@@ -49,7 +50,7 @@ def revoke(cat: Catalogue, prefix: str) -> int:
 
 def listing(cat: Catalogue) -> list[dict]:
     with cat.session() as s:
-        return [{"name": k.name, "prefix": k.prefix, "created_at": k.created_at.isoformat(timespec="seconds"),
+        return [{"name": k.name, "prefix": k.prefix, "created_at": iso(k.created_at, "seconds"),
                  "revoked": k.revoked_at is not None,
-                 "last_used_at": k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else None}
+                 "last_used_at": iso(k.last_used_at, "seconds")}
                 for k in s.scalars(select(ApiKey).order_by(ApiKey.id))]

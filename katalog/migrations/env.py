@@ -1,9 +1,9 @@
-"""Alembic environment: runs migrations on the connection handed over by ``indices.catalogue``."""
+"""Alembic environment: runs migrations on the connection handed over by ``katalog.db``."""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from indices.models import Base
+from katalog.models import Base
 
 config = context.config
 target_metadata = Base.metadata

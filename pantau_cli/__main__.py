@@ -1,0 +1,3 @@
+from pantau_cli.cli import main
+
+main()
