@@ -31,6 +31,7 @@ from katalog import importer
 from katalog.db import Catalogue
 from crawler.store import errors_by_reason, load_validators, save_validators
 from katalog.models import SourceRun
+from katalog.vocab import RunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -214,11 +215,11 @@ def _close_run(ctx: RunContext) -> RunSummary:
         stats["outcomes"] = dict(ctx.outcomes)
         stats["recrawl_seconds"] = int(ctx.source.recrawl_interval.total_seconds())
         if ctx.failed_reason:
-            status, reason = "failed", ctx.failed_reason
+            status, reason = RunStatus.FAILED, ctx.failed_reason
             if reason == "unsupported_kind":
                 reason = f"{reason}: {ctx.source.kind}"
         else:
-            status, reason = "finished", ctx.finish_reason or "did not run"
+            status, reason = RunStatus.FINISHED, ctx.finish_reason or "did not run"
             if not run.items and run.errors:
                 reason = f"{reason}; no items, {run.errors} error(s) recorded"
         stats["finish_reason"] = reason
@@ -230,7 +231,7 @@ def _close_run(ctx: RunContext) -> RunSummary:
                              requests=run.requests, items=run.items, docs_new=run.docs_new,
                              docs_updated=run.docs_updated, docs_unchanged=run.docs_unchanged,
                              files_new=run.files_new, errors=run.errors)
-    if status == "finished" and (ctx.known.committed or ctx.known.listings):
+    if status == RunStatus.FINISHED and (ctx.known.committed or ctx.known.listings):
         save_validators(ctx.cat, ctx.source_row.id,
                         ctx.known.merged(run_clean=summary.errors == 0))
     return summary

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from katalog.db import Catalogue
 from katalog.models import AdoptionStatus, Document, Fact, Region, Sighting, Source, SourceRun
 from katalog.types import iso
+from katalog.vocab import UNREADABLE, EvidenceGrade, RunStatus
 
 STATUSES = ("ada", "diberitakan", "belum_ditemukan", "tidak_terpantau")
 JAMSOSTEK_WORDS = ["ketenagakerjaan", "jkk", "jkm", "jht", "jkp", "pekerja", "iuran"]
@@ -65,7 +66,7 @@ class DocFacts:
     doc_id: int
     reg_key: str
     region_code: str | None
-    grade: str  # dokumen | berita
+    grade: str  # katalog.vocab.EvidenceGrade
     title: str
     since: date | None
     status: str | None
@@ -174,7 +175,7 @@ def _repeals(docs: list[DocFacts]) -> dict[str, tuple[str, date | None]]:
     """reg_key of a repealed instrument -> (repealing reg_key, repeal date)."""
     out = {}
     for d in docs:
-        if d.grade != "dokumen":
+        if d.grade != EvidenceGrade.DOKUMEN:
             continue
         for r in d.relations:
             target = (r.get("target") or {}).get("reg_key")
@@ -186,7 +187,7 @@ def _repeals(docs: list[DocFacts]) -> dict[str, tuple[str, date | None]]:
 def _monitoring(session: Session) -> dict[str, list[dict]]:
     """region code -> the sources that cover it, with their last finished run."""
     last = {sid: ts for sid, ts in session.execute(
-        select(SourceRun.source_id, SourceRun.finished_at).where(SourceRun.status == "finished")
+        select(SourceRun.source_id, SourceRun.finished_at).where(SourceRun.status == RunStatus.FINISHED)
         .order_by(SourceRun.finished_at))}
     out: dict[str, list[dict]] = defaultdict(list)
     for src in session.scalars(select(Source)):
@@ -241,7 +242,7 @@ def _status(ind: Indicator, docs: list[DocFacts], repeals, amended, sources: lis
                  **ev, "sources": urls.get(d.doc_id, [])[:5]}
         if amended.get(d.reg_key):
             entry["diubah_oleh"] = amended[d.reg_key]
-        if d.grade == "dokumen":
+        if d.grade == EvidenceGrade.DOKUMEN:
             if d.since:
                 history.append(d.since)
             if is_repealed:
@@ -250,7 +251,7 @@ def _status(ind: Indicator, docs: list[DocFacts], repeals, amended, sources: lis
             found.append(entry)
         else:
             news.append(entry)
-    unreadable = [d.reg_key for d in docs if d.text_status in ("perlu_ocr", "gagal")]
+    unreadable = [d.reg_key for d in docs if d.text_status in UNREADABLE]
     first = min(history) if history else None
     if found:
         found.sort(key=lambda e: (e["since"] or "9999"))

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from katalog.db import Catalogue
 from katalog.models import Document, DocumentFile, Fact, Failure, Region, Sighting, Source, SourceRun
 from katalog.types import as_utc, iso
+from katalog.vocab import RunStatus
 
 HISTORY_RUNS = 20        # earlier runs a source's last run is compared with
 LATE_FACTOR = 2.0        # "no new document" is flagged after this many usual gaps
@@ -77,7 +78,7 @@ class SourceHealth:
 
 def usual_items(earlier: list[RunFacts]) -> float | None:
     """The median item count of the earlier finished runs (None without any)."""
-    counts = [r.items for r in earlier if r.status == "finished"]
+    counts = [r.items for r in earlier if r.status == RunStatus.FINISHED]
     return statistics.median(counts) if counts else None
 
 
@@ -96,11 +97,11 @@ def health_of(last: RunFacts | None, earlier: list[RunFacts], *,
         return "never", ["belum pernah dijelajahi"]
     flags: list[str] = []
     level = "ok"
-    if last.status == "running":
+    if last.status == RunStatus.RUNNING:
         return "running", ["sedang berjalan"]
-    if last.status == "failed":
+    if last.status == RunStatus.FAILED:
         return "fail", [f"✗ gagal: {last.finish_reason or 'tanpa alasan'}"]
-    if last.status == "interrupted":
+    if last.status == RunStatus.INTERRUPTED:
         level = "warn"
         flags.append("⚠ terputus sebelum selesai")
     usual = usual_items(earlier)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .models import (Document, DocumentFile, Failure, Fact, PageText, Region, Sighting, Source,
                      SourceRun, utcnow)
+from .vocab import FileRole, Outcome, RunStatus
 
 # Document fields that the importer may set from metadata.
 DOCUMENT_FIELDS = ("kind", "evidence_grade", "jenis", "jenis_code", "nomor", "tahun", "region_code",
@@ -41,15 +42,15 @@ def start_run(session: Session, source: Source) -> SourceRun:
     """Open a run; runs of this source left open by a killed process are closed as interrupted."""
     session.execute(
         update(SourceRun)
-        .where(SourceRun.source_id == source.id, SourceRun.status == "running")
-        .values(status="interrupted", finish_reason="process ended before the run finished"))
-    run = SourceRun(source_id=source.id, status="running", stats={})
+        .where(SourceRun.source_id == source.id, SourceRun.status == RunStatus.RUNNING)
+        .values(status=RunStatus.INTERRUPTED, finish_reason="process ended before the run finished"))
+    run = SourceRun(source_id=source.id, status=RunStatus.RUNNING, stats={})
     session.add(run)
     session.flush()
     return run
 
 
-def finish_run(session: Session, run: SourceRun, status: str = "finished",
+def finish_run(session: Session, run: SourceRun, status: RunStatus = RunStatus.FINISHED,
                reason: str = "finished") -> SourceRun:
     run = session.merge(run)
     run.status, run.finish_reason, run.finished_at = status, reason, utcnow()
@@ -107,7 +108,7 @@ def replace_page_texts(session: Session, file: DocumentFile, pages) -> None:
 @dataclass
 class Upserted:
     document: Document
-    outcome: str  # new | updated | unchanged
+    outcome: Outcome
 
 
 def upsert_document(session: Session, reg_key: str, values: dict, *,
@@ -126,7 +127,7 @@ def upsert_document(session: Session, reg_key: str, values: dict, *,
         doc = Document(reg_key=reg_key, metadata_origin=origin, **clean)
         session.add(doc)
         session.flush()
-        return Upserted(doc, "new")
+        return Upserted(doc, Outcome.NEW)
     changed = False
     for k, v in clean.items():
         current = getattr(doc, k)
@@ -143,7 +144,7 @@ def upsert_document(session: Session, reg_key: str, values: dict, *,
             changed = True
     if changed:
         doc.updated_at = utcnow()
-    return Upserted(doc, "updated" if changed else "unchanged")
+    return Upserted(doc, Outcome.UPDATED if changed else Outcome.UNCHANGED)
 
 
 def add_sighting(session: Session, document: Document, url: str, *, source: Source | None = None,
@@ -171,7 +172,8 @@ def add_sighting(session: Session, document: Document, url: str, *, source: Sour
     return s
 
 
-def attach_file(session: Session, file: DocumentFile, document: Document, role: str = "utama") -> None:
+def attach_file(session: Session, file: DocumentFile, document: Document,
+                role: FileRole = FileRole.UTAMA) -> None:
     if file.document_id != document.id:
         file.document_id = document.id
     file.role = role

@@ -21,6 +21,7 @@ from . import facts, importer
 from .blobs import BlobStore
 from .db import Catalogue
 from .models import Document, DocumentFile, Source, SourceRun
+from .vocab import DocumentKind, EvidenceGrade, FileRole, Outcome, RunStatus, Stage, TextStatus
 
 LOCAL_SOURCE = "lokal"
 
@@ -30,7 +31,7 @@ class IngestResult:
     locator: str
     sha256: str | None = None
     reg_key: str | None = None
-    outcome: str = "unchanged"  # new | updated | unchanged | failed
+    outcome: Outcome = Outcome.UNCHANGED
     reason: str | None = None
     detail: str | None = None
 
@@ -39,38 +40,29 @@ class IngestResult:
 class BatchSummary:
     results: list[IngestResult] = field(default_factory=list)
 
-    def count(self, outcome: str) -> int:
+    def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
 
     def line(self) -> str:
-        return (f"{len(self.results)} berkas: {self.count('new')} baru, {self.count('updated')} "
-                f"diperbarui, {self.count('unchanged')} tidak berubah, {self.count('failed')} gagal")
+        return (f"{len(self.results)} berkas: {self.count(Outcome.NEW)} baru, "
+                f"{self.count(Outcome.UPDATED)} diperbarui, {self.count(Outcome.UNCHANGED)} tidak "
+                f"berubah, {self.count(Outcome.FAILED)} gagal")
 
 
-def provisional_key(sha256: str, kind: str = "regulation") -> str:
-    return f"{'berita' if kind == 'news' else 'berkas'}/{sha256[:16]}"
+def provisional_key(sha256: str, kind: str = DocumentKind.REGULATION) -> str:
+    return f"{'berita' if kind == DocumentKind.NEWS else 'berkas'}/{sha256[:16]}"
 
 
-def read_file(session: Session, blobs: BlobStore, file: DocumentFile, settings) -> nlp_text.ExtractedText:
-    """Extract the text of a stored file into ``page_text``; raises TextExtractionError."""
-    data = blobs.get(file.sha256)
-    # In a child process with a hard time limit: no parser can hang the run. Scanned pages go
-    # through OCR (cached by page-image hash under the data dir).
-    extracted = nlp_text.extract_text_guarded(
-        data, file.media_type, filename=file.filename, timeout=settings.document_timeout,
-        max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, ocr=True,
-        cache_dir=settings.cache_dir / "ocr")
-    importer.replace_page_texts(session, file, extracted.pages)
-    file.text_status = text_status(extracted)
-    return extracted
+def is_provisional(reg_key: str) -> bool:
+    return reg_key.startswith(("berkas/", "berita/"))
 
 
-def text_status(extracted: nlp_text.ExtractedText) -> str:
+def text_status(extracted: nlp_text.ExtractedText) -> TextStatus:
     """``ok``; ``perlu_ocr`` when pages have no text and OCR was not possible; ``tidak_andal`` when
     the text is unreliable (poor OCR, garbled layer), so "not found" in it proves nothing."""
     if extracted.needs_ocr:
-        return "perlu_ocr"
-    return "tidak_andal" if extracted.unreliable else "ok"
+        return TextStatus.PERLU_OCR
+    return TextStatus.TIDAK_ANDAL if extracted.unreliable else TextStatus.OK
 
 
 def looks_like_abstrak(text: str) -> bool:
@@ -79,36 +71,98 @@ def looks_like_abstrak(text: str) -> bool:
     return bool(re.search(r"(?m)^\s*ABSTRAK\s*:", head)) and bool(re.search(r"(?m)^\s*CATATAN\s*:", text))
 
 
-def extract_facts(session: Session, doc: Document, file: DocumentFile,
-                  extracted: nlp_text.ExtractedText) -> int:
-    """Run the fact extractor on a file's text and store its facts (replacing earlier ones)."""
-    from nlp.extract import extract_document
-    result = extract_document(extracted.text, pages=extracted, region_hint=doc.region_code,
-                              kind="news" if doc.kind == "news" else "regulation")
-    facts.apply_document_metadata(doc, result.get("document") or {})
-    return facts.store_extraction(session, doc, file.sha256, result)
-
-
-def identify(extracted: nlp_text.ExtractedText, region_hint: str | None) -> nlp_metadata.DocumentMeta:
-    return nlp_metadata.extract_metadata(extracted.text, region_hint=region_hint)
-
-
-def meta_values(meta: nlp_metadata.DocumentMeta) -> dict:
+def _identity(meta: nlp_metadata.DocumentMeta) -> dict:
     return {"jenis": meta.jenis, "jenis_code": meta.jenis_code, "nomor": meta.nomor,
             "tahun": meta.tahun, "region_code": meta.region_code, "tentang": meta.tentang}
 
 
+@dataclass
+class StoredRead:
+    """What reading one stored file did: its document (None for a file of no document) and the
+    outcome for that document."""
+
+    document: Document | None
+    outcome: Outcome
+
+
+def read_stored_file(session: Session, blobs: BlobStore, file: DocumentFile, settings, *,
+                     region_hint: str | None = None, kind: str = DocumentKind.REGULATION,
+                     create: bool = False) -> StoredRead:
+    """Read a stored file's text into ``page_text``, identify its document and store its facts.
+
+    The one path for every file, fetched by the crawler, ingested by hand or uploaded:
+
+    - the text is read in a child process with a hard time limit (scans go through OCR, cached
+      by page-image hash), and the file's ``text_status`` says how far it can be trusted;
+    - a file of no document gets one only when ``create`` (ingest and upload): keyed by the
+      identity its text states, else provisionally by its SHA-256;
+    - the main file (``utama``) of a regulation states the document's identity: what it says is
+      upserted (``origin="teks"``), and a provisional key is replaced by the real one (merging
+      with a document already known under it). News has no legal identity of its own; an
+      abstrak or lampiran does not speak for its document's identity;
+    - the document's facts from this file are replaced.
+
+    Raises ``nlp.text.TextExtractionError`` (unreadable) or ``FileNotFoundError`` (blob missing).
+    """
+    data = blobs.get(file.sha256)
+    extracted = nlp_text.extract_text_guarded(
+        data, file.media_type, filename=file.filename, timeout=settings.document_timeout,
+        max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, ocr=True,
+        cache_dir=settings.cache_dir / "ocr")
+    importer.replace_page_texts(session, file, extracted.pages)
+    file.text_status = text_status(extracted)
+    doc = session.get(Document, file.document_id) if file.document_id is not None else None
+    outcome = Outcome.UNCHANGED
+    if doc is None and create:
+        values = {"kind": kind, "evidence_grade": EvidenceGrade.of(kind)}
+        key = None
+        if kind == DocumentKind.NEWS:
+            values["region_code"] = region_hint  # a report is not an instrument: no identity
+        else:
+            meta = nlp_metadata.extract_metadata(extracted.text, region_hint=region_hint)
+            key, values = meta.reg_key, _identity(meta) | values
+        up = importer.upsert_document(session, key or provisional_key(file.sha256, kind), values,
+                                      origin="teks")
+        importer.attach_file(session, file, up.document, FileRole.ABSTRAK
+                             if looks_like_abstrak(extracted.text) else FileRole.UTAMA)
+        doc, outcome = up.document, up.outcome
+    elif doc is not None and file.role == FileRole.UTAMA and doc.kind != DocumentKind.NEWS:
+        meta = nlp_metadata.extract_metadata(extracted.text, region_hint=region_hint or doc.region_code)
+        up = importer.upsert_document(session, doc.reg_key, _identity(meta), origin="teks")
+        doc, outcome = up.document, up.outcome
+        if meta.reg_key and is_provisional(doc.reg_key):
+            doc, outcome = importer.rekey_document(session, doc, meta.reg_key), Outcome.UPDATED
+    if doc is not None:
+        if file.role == FileRole.UTAMA:
+            doc.text_status = file.text_status
+        elif doc.text_status == TextStatus.BELUM:
+            doc.text_status = TextStatus.HANYA_ABSTRAK  # only the catalogue summary has been read
+        _store_facts(session, doc, file, extracted)
+    return StoredRead(doc, outcome)
+
+
+def _store_facts(session: Session, doc: Document, file: DocumentFile,
+                 extracted: nlp_text.ExtractedText) -> int:
+    """Run the fact extractor on a file's text and store its facts (replacing earlier ones)."""
+    from nlp.extract import extract_document
+    result = extract_document(extracted.text, pages=extracted, region_hint=doc.region_code,
+                              kind=DocumentKind.NEWS if doc.kind == DocumentKind.NEWS
+                              else DocumentKind.REGULATION)
+    facts.apply_document_metadata(doc, result.get("document") or {})
+    return facts.store_extraction(session, doc, file.sha256, result)
+
+
 def ingest_bytes(cat: Catalogue, data: bytes, *, locator: str, filename: str | None,
                  source: Source, run: SourceRun | None, url: str | None = None,
-                 region_hint: str | None = None, kind: str = "regulation") -> IngestResult:
+                 region_hint: str | None = None, kind: str = DocumentKind.REGULATION) -> IngestResult:
     """Store, read and catalogue one file in one transaction."""
     settings, blobs = cat.settings, BlobStore(cat.settings.blob_dir)
     result = IngestResult(locator=locator)
     run_id = run.id if run else None
     if not data:
-        return _fail(cat, result, "store", "empty", "file is empty (0 bytes)", source, run_id)
+        return _fail(cat, result, Stage.STORE, "empty", "file is empty (0 bytes)", source, run_id)
     if len(data) > settings.max_file_bytes:
-        return _fail(cat, result, "store", "too_large",
+        return _fail(cat, result, Stage.STORE, "too_large",
                      f"file is {len(data)} bytes, over the cap of {settings.max_file_bytes}",
                      source, run_id)
     sha, _ = blobs.put(data)  # before the transaction: a blob without a row is harmless
@@ -116,58 +170,41 @@ def ingest_bytes(cat: Catalogue, data: bytes, *, locator: str, filename: str | N
     try:
         media_type = nlp_text.sniff_media_type(data, filename)
     except nlp_text.TextExtractionError as exc:
-        return _fail(cat, result, "text", exc.reason, str(exc), source, run_id)
-    if (filename or "").lower().endswith(".pdf") and media_type != "application/pdf":
+        return _fail(cat, result, Stage.TEXT, exc.reason, str(exc), source, run_id)
+    if (filename or "").lower().endswith(".pdf") and media_type != nlp_text.PDF:
         # an error page or a renamed file posing as a PDF: keep the bytes, catalogue nothing
         with cat.session() as s:
             file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
                                            filename=filename)
-            file.text_status = "gagal"
+            file.text_status = TextStatus.GAGAL
         head = data[:60].decode("utf-8", "replace").strip()
-        return _fail(cat, result, "text", "not_pdf",
+        return _fail(cat, result, Stage.TEXT, "not_pdf",
                      f"file is named .pdf but is {media_type} (starts with {head!r})", source, run_id)
     with cat.session() as s:
         file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
                                        filename=filename)
         try:
-            extracted = read_file(s, blobs, file, settings)
+            read = read_stored_file(s, blobs, file, settings, region_hint=region_hint, kind=kind,
+                                    create=True)
         except nlp_text.TextExtractionError as exc:
-            file.text_status = "gagal"
-            importer.record_failure(s, "text", locator, exc.reason, str(exc), sha256=sha,
+            file.text_status = TextStatus.GAGAL
+            importer.record_failure(s, Stage.TEXT, locator, exc.reason, str(exc), sha256=sha,
                                     source_id=source.id, run_id=run_id)
-            result.outcome, result.reason, result.detail = "failed", exc.reason, str(exc)
+            result.outcome, result.reason, result.detail = Outcome.FAILED, exc.reason, str(exc)
             return result
-        meta = identify(extracted, region_hint)
-        if file.document_id is not None:
-            doc = s.get(Document, file.document_id)
-            up = importer.upsert_document(s, doc.reg_key, meta_values(meta), origin="teks")
-            if meta.reg_key and doc.reg_key != meta.reg_key and doc.reg_key.startswith(("berkas/", "berita/")):
-                up.document = importer.rekey_document(s, doc, meta.reg_key)
-        else:
-            key = meta.reg_key or provisional_key(sha, kind)
-            values = meta_values(meta) | {"kind": kind,
-                                          "evidence_grade": "berita" if kind == "news" else "dokumen"}
-            up = importer.upsert_document(s, key, values, origin="teks")
-            importer.attach_file(s, file, up.document,
-                                 "abstrak" if looks_like_abstrak(extracted.text) else "utama")
-        doc = up.document
-        if file.role == "utama":
-            doc.text_status = file.text_status
-        elif doc.text_status == "belum":
-            doc.text_status = "hanya_abstrak"  # only the catalogue summary has been read
+        doc = read.document
         importer.add_sighting(s, doc, url or locator, source=source, run=run, file_sha256=sha)
-        extract_facts(s, doc, file, extracted)
         importer.resolve_failures(s, locator)
-        result.reg_key, result.outcome = doc.reg_key, up.outcome
+        result.reg_key, result.outcome = doc.reg_key, read.outcome
         if run is not None:
             r = s.get(SourceRun, run.id)
             r.items += 1
-            setattr(r, f"docs_{up.outcome}", getattr(r, f"docs_{up.outcome}") + 1)
+            setattr(r, f"docs_{read.outcome}", getattr(r, f"docs_{read.outcome}") + 1)
     return result
 
 
 def ingest_paths(cat: Catalogue, paths: list[Path], *, region_hint: str | None = None,
-                 kind: str = "regulation", progress=None) -> BatchSummary:
+                 kind: str = DocumentKind.REGULATION, progress=None) -> BatchSummary:
     """Ingest local files (e.g. a circular received by e-mail) as one run of the ``lokal`` source."""
     summary = BatchSummary()
     with cat.session() as s:
@@ -178,7 +215,7 @@ def ingest_paths(cat: Catalogue, paths: list[Path], *, region_hint: str | None =
         try:
             data = path.read_bytes()
         except OSError as exc:
-            res = _fail(cat, IngestResult(locator=locator), "store", "unreadable",
+            res = _fail(cat, IngestResult(locator=locator), Stage.STORE, "unreadable",
                         f"cannot read file: {exc.strerror or exc}", source, run.id)
         else:
             res = ingest_bytes(cat, data, locator=locator, filename=path.name, source=source,
@@ -187,7 +224,7 @@ def ingest_paths(cat: Catalogue, paths: list[Path], *, region_hint: str | None =
         if progress:
             progress(res)
     with cat.session() as s:
-        importer.finish_run(s, run, "finished", summary.line())
+        importer.finish_run(s, run, RunStatus.FINISHED, summary.line())
     return summary
 
 
@@ -197,7 +234,7 @@ def extract_pending(cat: Catalogue, *, everything: bool = False, progress=None) 
     with cat.session() as s:
         q = select(DocumentFile.sha256)
         if not everything:
-            q = q.where(DocumentFile.text_status == "belum")
+            q = q.where(DocumentFile.text_status == TextStatus.BELUM)
         shas = list(s.scalars(q.order_by(DocumentFile.created_at)))
     summary = BatchSummary()
     for sha in shas:
@@ -205,30 +242,15 @@ def extract_pending(cat: Catalogue, *, everything: bool = False, progress=None) 
         with cat.session() as s:
             file = s.get(DocumentFile, sha)
             try:
-                extracted = read_file(s, blobs, file, cat.settings)
+                read = read_stored_file(s, blobs, file, cat.settings)
             except (nlp_text.TextExtractionError, FileNotFoundError) as exc:
                 reason = getattr(exc, "reason", "blob_missing")
-                file.text_status = "gagal"
-                importer.record_failure(s, "text", res.locator, reason, str(exc), sha256=sha)
-                res.outcome, res.reason, res.detail = "failed", reason, str(exc)
+                file.text_status = TextStatus.GAGAL
+                importer.record_failure(s, Stage.TEXT, res.locator, reason, str(exc), sha256=sha)
+                res.outcome, res.reason, res.detail = Outcome.FAILED, reason, str(exc)
             else:
-                doc = s.get(Document, file.document_id) if file.document_id else None
-                if doc is not None and file.role == "utama" and doc.kind != "news":
-                    meta = identify(extracted, doc.region_code)
-                    up = importer.upsert_document(s, doc.reg_key, meta_values(meta), origin="teks")
-                    if meta.reg_key and doc.reg_key.startswith("berkas/"):
-                        up = importer.Upserted(importer.rekey_document(s, doc, meta.reg_key), "updated")
-                    doc = up.document
-                    doc.text_status = file.text_status
-                    res.reg_key, res.outcome = doc.reg_key, up.outcome
-                elif doc is not None:
-                    if file.role == "utama":
-                        doc.text_status = file.text_status
-                    elif doc.text_status == "belum":
-                        doc.text_status = "hanya_abstrak"
-                    res.reg_key, res.outcome = doc.reg_key, "unchanged"
-                if doc is not None:
-                    extract_facts(s, doc, file, extracted)
+                if read.document is not None:
+                    res.reg_key, res.outcome = read.document.reg_key, read.outcome
                 importer.resolve_failures(s, res.locator)
         summary.results.append(res)
         if progress:
@@ -241,7 +263,7 @@ def _fail(cat: Catalogue, result: IngestResult, stage: str, reason: str, detail:
     with cat.session() as s:
         importer.record_failure(s, stage, result.locator, reason, detail, sha256=result.sha256,
                                 source_id=source.id, run_id=run_id)
-    result.outcome, result.reason, result.detail = "failed", reason, detail
+    result.outcome, result.reason, result.detail = Outcome.FAILED, reason, detail
     return result
 
 
@@ -250,7 +272,8 @@ UPLOAD_SOURCE = "unggah"
 
 
 def ingest_upload(cat: Catalogue, data: bytes, *, filename: str, region_hint: str | None = None,
-                  kind: str = "regulation", source_url: str | None = None) -> IngestResult:
+                  kind: str = DocumentKind.REGULATION,
+                  source_url: str | None = None) -> IngestResult:
     """A file sent through the API (e.g. a circular a branch office received on paper): the same
     path as ``pantau ingest``, recorded as seen at ``source_url`` or as an upload."""
     safe_name = re.sub(r"[^\w.\- ]+", "_", filename)[:200] or "berkas"

@@ -14,6 +14,7 @@ from sqlalchemy import (JSON, BigInteger, Date, Float, ForeignKey, Index, Intege
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .types import UTCDateTime, utcnow
+from .vocab import DocumentKind, EvidenceGrade, FileRole, RunStatus, TextStatus
 
 
 class Base(DeclarativeBase):
@@ -53,9 +54,7 @@ class SourceRun(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # running | finished | failed; a run left "running" by a killed process is closed as
-    # "interrupted" by the next run of the same source.
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.RUNNING)  # vocab.RunStatus
     finish_reason: Mapped[str | None] = mapped_column(String(200))
     requests: Mapped[int] = mapped_column(Integer, default=0)
     items: Mapped[int] = mapped_column(Integer, default=0)
@@ -80,9 +79,8 @@ class Document(Base):
     __tablename__ = "document"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reg_key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(16), default="regulation")  # regulation | news
-    # How strong the evidence is: "dokumen" (the instrument itself) or "berita" (news report).
-    evidence_grade: Mapped[str] = mapped_column(String(16), default="dokumen")
+    kind: Mapped[str] = mapped_column(String(16), default=DocumentKind.REGULATION)  # vocab.DocumentKind
+    evidence_grade: Mapped[str] = mapped_column(String(16), default=EvidenceGrade.DOKUMEN)  # vocab.EvidenceGrade
     jenis: Mapped[str | None] = mapped_column(String(100))
     jenis_code: Mapped[str | None] = mapped_column(String(32), index=True)
     nomor: Mapped[str | None] = mapped_column(String(100))
@@ -98,10 +96,7 @@ class Document(Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     # Where the metadata above came from: "feed", "teks" (read from the text), "judul".
     metadata_origin: Mapped[str | None] = mapped_column(String(32))
-    # Text state: "belum" (not read yet), "ok", "perlu_ocr" (scanned, OCR not possible),
-    # "tidak_andal" (text unreliable: poor OCR, garbled layer), "gagal" (unreadable),
-    # "hanya_abstrak" (only the JDIH catalogue summary has been read).
-    text_status: Mapped[str] = mapped_column(String(16), default="belum")
+    text_status: Mapped[str] = mapped_column(String(16), default=TextStatus.BELUM)  # vocab.TextStatus
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -121,12 +116,12 @@ class DocumentFile(Base):
     __tablename__ = "document_file"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
-    role: Mapped[str] = mapped_column(String(16), default="utama")  # utama | abstrak | lampiran
+    role: Mapped[str] = mapped_column(String(16), default=FileRole.UTAMA)  # vocab.FileRole
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     pages: Mapped[int | None] = mapped_column(Integer)
     filename: Mapped[str | None] = mapped_column(Text)
-    text_status: Mapped[str] = mapped_column(String(16), default="belum")
+    text_status: Mapped[str] = mapped_column(String(16), default=TextStatus.BELUM)  # vocab.TextStatus
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     document: Mapped[Document | None] = relationship(back_populates="files")
@@ -204,7 +199,7 @@ class Failure(Base):
     __tablename__ = "failure"
     __table_args__ = (UniqueConstraint("stage", "locator", name="uq_failure_stage_locator"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    stage: Mapped[str] = mapped_column(String(32))  # fetch | store | text | metadata | index
+    stage: Mapped[str] = mapped_column(String(32))  # vocab.Stage
     locator: Mapped[str] = mapped_column(Text)  # URL, file path or sha256
     reason: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
