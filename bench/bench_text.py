@@ -122,8 +122,7 @@ def _speed_rows(label: str, data: bytes, plumber_repeat: int = REPEAT) -> list[d
 
 
 def _ocr_rows(work: Path) -> list[dict]:
-    from nlp import ocr
-    from nlp.text import extract_text
+    from nlp.text import extract_text, ocr
 
     if ocr.tesseract_problem("ind"):
         return [{"measure": f"OCR skipped: {ocr.tesseract_problem('ind')}", "value": 0,

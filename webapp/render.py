@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from nlp.text_model import PAGE_SEPARATOR
+from nlp.text import PAGE_SEPARATOR
 
 _PASAL = re.compile(r"(?m)^[ \t]*Pasal[ \t]+(\d+[A-Z]?)[ \t]*$")
 

@@ -163,9 +163,8 @@ def test_gold_set_floors(name, texts):
 def test_scan_through_ocr_gives_the_same_facts_as_its_transcription(tmp_path):
     """Perbup Batang 20/2025 is a scan: OCR text (nlp.text with ocr=True) against the gold
     annotated on the hand transcription. The handwritten signing date is beyond OCR."""
-    from nlp import ocr
     from nlp.evaluate import FACT_KINDS, Score, _keys
-    from nlp.text import extract_text
+    from nlp.text import extract_text, ocr
 
     problem = ocr.tesseract_problem()
     assert not problem, f"{problem}: run scripts/system-deps.sh (a missing OCR engine is a failure)"

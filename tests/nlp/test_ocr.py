@@ -1,4 +1,4 @@
-"""OCR of scanned pages (nlp.ocr through nlp.text.extract_text): the real scanned Perbup Batang
+"""OCR of scanned pages (nlp.text.ocr through nlp.text.extract_text): the real scanned Perbup Batang
 20/2025, a scanned Lampiran table, a garbled text layer, the page-image cache, and what happens
 without tesseract. Tesseract is slow (~1-2 s a page), so each input is OCRed once per module.
 """
@@ -11,9 +11,8 @@ import re
 import pypdf
 import pytest
 
-from nlp import ocr
 from nlp.metadata import extract_metadata
-from nlp.text import TextExtractionError, extract_text
+from nlp.text import TextExtractionError, extract_text, ocr
 
 from .conftest import real_bytes
 from .pdfmaker import PageSpec, make_pdf, scan_of

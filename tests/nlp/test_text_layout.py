@@ -17,8 +17,8 @@ import zipfile
 import pypdf
 import pytest
 
-from nlp import pdf_fast
 from nlp import text as text_mod
+from nlp.text import pdf_fast
 from nlp.text import TextExtractionError, extract_text, extract_text_guarded
 
 from .conftest import real_bytes
@@ -330,7 +330,7 @@ def test_enormous_pdf_is_refused_by_page_count_before_reading_pages(monkeypatch)
 def test_huge_page_is_rendered_for_ocr_at_a_capped_size():
     import pypdfium2
 
-    from nlp import ocr
+    from nlp.text import ocr
 
     poster = make_pdf([PageSpec(size=(14400.0, 14400.0))])  # 200 x 200 inches
     doc = pypdfium2.PdfDocument(poster)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from nlp.text_model import TextExtractionError
+from .model import TextExtractionError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

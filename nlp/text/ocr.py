@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.text_model import Line
+from .model import Line
 
 __all__ = ["OcrResult", "tesseract_problem", "tesseract_version", "render_page", "ocr_image",
            "parse_tsv"]

@@ -2,8 +2,8 @@
 
 Pages keep their 1-based number, and every line of a PDF page keeps its box, so each later fact
 can cite a page and a place on it (:meth:`ExtractedText.locate`). PDFs are read by PDFium in
-reading order (:mod:`nlp.pdf_fast`), with pdfplumber only for pages that draw ruled tables; a
-page without a usable text layer is OCRed page by page with tesseract (:mod:`nlp.ocr`) when
+reading order (:mod:`nlp.text.pdf_fast`), with pdfplumber only for pages that draw ruled tables; a
+page without a usable text layer is OCRed page by page with tesseract (:mod:`nlp.text.ocr`) when
 ``ocr=True``, and otherwise returned empty with ``method="none"``. Running page numbers,
 repeated headers and footers are removed and line-end hyphenation is repaired across the
 document. :func:`extract_text_guarded` runs the whole thing in a child process that is killed
@@ -25,10 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from nlp import ocr as ocr_mod
-from nlp import pdf_fast
-from nlp.pdf_fast import X_TOLERANCE_RATIO, PdfPageText, describe as _describe
-from nlp.text_model import (
+from . import ocr as ocr_mod
+from . import pdf_fast
+from .model import (
     PAGE_SEPARATOR,
     BBox,
     ExtractedText,
@@ -36,6 +35,7 @@ from nlp.text_model import (
     Page,
     TextExtractionError,
 )
+from .pdf_fast import X_TOLERANCE_RATIO, PdfPageText, describe as _describe
 
 __all__ = [
     "Page",
@@ -937,7 +937,7 @@ def _quality(text: str) -> float:
 # --------------------------------------------------------------------------- DOCX
 
 def _extract_docx(data: bytes, *, max_bytes: int) -> ExtractedText:
-    from nlp.docx import read_docx
+    from .docx import read_docx
 
     pages = []
     for number, (lines, tables) in enumerate(read_docx(data, max_bytes=max_bytes), start=1):

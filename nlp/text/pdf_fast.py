@@ -22,7 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from nlp.text_model import BBox, Line, TextExtractionError
+from .model import BBox, Line, TextExtractionError
 
 log = logging.getLogger(__name__)
 
