@@ -10,13 +10,25 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .model import TextExtractionError
+from .cleanup import clean_glyphs
+from .model import ExtractedText, Page, TextExtractionError
+from .quality import quality_of
+from .sniff import DOCX
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def read_docx(data: bytes, *, max_bytes: int) -> list[tuple[list[str], list[list[list[str]]]]]:
+def read_docx(data: bytes, *, max_bytes: int) -> ExtractedText:
+    """A .docx as text, one page per explicit page break; raises TextExtractionError for a bad or
+    huge file."""
+    pages = []
+    for number, (lines, tables) in enumerate(_pages(data, max_bytes=max_bytes), start=1):
+        text = clean_glyphs("\n".join(lines))
+        pages.append(Page(number, text, "text", quality_of(text), None, [], tables))
+    return ExtractedText(DOCX, pages, {})
+
+
+def _pages(data: bytes, *, max_bytes: int) -> list[tuple[list[str], list[list[list[str]]]]]:
     """Pages of a .docx as (lines, tables); raises TextExtractionError for a bad or huge file."""
     import lxml.etree
 

@@ -1,7 +1,7 @@
 """The shapes that document text travels in: pages, lines with boxes, and the extraction error.
 
-Kept apart from :mod:`nlp.text` so the PDF, OCR and DOCX readers can share them without importing
-each other; :mod:`nlp.text` re-exports everything here.
+Kept in a module of their own so the readers of :mod:`nlp.text` (PDF, OCR, DOCX, HTML, plain text)
+share them without importing each other; :mod:`nlp.text` re-exports everything here.
 """
 
 from __future__ import annotations

@@ -13,15 +13,17 @@ from collections import Counter
 
 import pytest
 
-from nlp import text as text_mod
 from nlp.text import (
     PAGE_SEPARATOR,
     ExtractedText,
     Page,
     TextExtractionError,
+    cleanup,
     extract_text,
     sniff_media_type,
 )
+from nlp.text import pdf as pdf_reader
+from nlp.text.quality import quality_of
 
 from .conftest import REAL, real_bytes
 
@@ -219,7 +221,7 @@ def test_one_bad_page_does_not_lose_the_others(monkeypatch):
         if number == 3:
             raise ValueError("broken content stream")
 
-    monkeypatch.setattr(text_mod, "_PAGE_HOOK", flaky)
+    monkeypatch.setattr(pdf_reader, "_PAGE_HOOK", flaky)
     doc = extract_text(real_bytes(PERBUP_30))
     assert [p.number for p in doc.pages] == [1, 2, 4, 5, 6, 7, 8, 9]
     assert "broken content stream" in doc.page_errors[3]
@@ -429,7 +431,7 @@ def test_page_number_rules():
         3: "Halaman 3\nisi\n3\nNIP. 19710331",
         4: "isi halaman empat\n4",
     }
-    out = text_mod._strip_page_numbers(raw)
+    out = cleanup.strip_page_numbers(raw)
     assert out[1] == "PERATURAN BUPATI\nisi halaman satu"
     assert out[2] == "isi halaman dua\nsebanyak\n5\norang peserta"  # a number in the body stays
     assert out[3] == "isi\nNIP. 19710331"
@@ -437,7 +439,7 @@ def test_page_number_rules():
 
 
 def test_year_at_page_end_is_not_a_page_number():
-    out = text_mod._strip_page_numbers({1: "ditetapkan pada tahun\n2024", 2: "isi\n2"})
+    out = cleanup.strip_page_numbers({1: "ditetapkan pada tahun\n2024", 2: "isi\n2"})
     assert out[1] == "ditetapkan pada tahun\n2024"
     assert out[2] == "isi"
 
@@ -451,15 +453,15 @@ def test_year_at_page_end_is_not_a_page_number():
     ("huruf a -\nhuruf b", "huruf a -\nhuruf b"),
 ])
 def test_hyphenation_repair(before, after):
-    assert text_mod._repair_hyphenation(before) == after
+    assert cleanup.repair_hyphenation(before) == after
 
 
 def test_unmapped_glyphs_count_as_no_text():
     page = "(cid:3)(cid:4)(cid:5) " * 40 + "\nﬁ 12"
-    assert text_mod._clean_glyphs(page).split() == ["fi", "12"]
+    assert cleanup.clean_glyphs(page).split() == ["fi", "12"]
 
 
 def test_quality_scores_words():
-    assert text_mod._quality("") == 0.0
-    assert text_mod._quality("Pasal 1 (1) Peserta wajib membayar Rp1.000.000,00;") == 1.0
-    assert text_mod._quality("~~ |/| ;; @#") == 0.0
+    assert quality_of("") == 0.0
+    assert quality_of("Pasal 1 (1) Peserta wajib membayar Rp1.000.000,00;") == 1.0
+    assert quality_of("~~ |/| ;; @#") == 0.0

@@ -17,9 +17,9 @@ import zipfile
 import pypdf
 import pytest
 
-from nlp import text as text_mod
-from nlp.text import pdf_fast
-from nlp.text import TextExtractionError, extract_text, extract_text_guarded
+from nlp.text import TextExtractionError, extract_text, extract_text_guarded, pdf_fast
+from nlp.text import pdf as pdf_reader
+from nlp.text.quality import quality_of
 
 from .conftest import real_bytes
 from .pdfmaker import PageSpec, make_pdf
@@ -129,7 +129,7 @@ def test_menimbang_label_goes_to_its_first_item_and_items_keep_their_markers():
 
 def test_without_label_repair_the_centred_label_lands_mid_list(monkeypatch):
     # Proves the layout above is a real trap, not one the row grouping avoids anyway.
-    monkeypatch.setattr(text_mod, "_attach_labels", lambda lines: lines)
+    monkeypatch.setattr(pdf_reader, "attach_labels", lambda lines: lines)
     lines = extract_text(make_pdf([_considerations()])).pages[0].text.splitlines()
     assert lines.index("Menimbang :") > lines.index("b. bahwa untuk memberikan perlindungan bagi pekerja")
 
@@ -207,7 +207,7 @@ def test_garbled_text_layer_is_flagged_when_it_cannot_be_ocred():
         page.text(72, 100 + 20 * i, line, 14, font="F3")  # F3's ToUnicode lies
     doc = extract_text(make_pdf([page]), ocr=False)
     assert doc.pages[0].text.startswith("Shudwxudq Exsdwl")
-    assert doc.pages[0].method == "text" and doc.pages[0].quality < text_mod.GARBAGE_QUALITY
+    assert doc.pages[0].method == "text" and doc.pages[0].quality < pdf_reader.GARBAGE_QUALITY
     assert doc.unreliable and "garbled text layer" in doc.unreliable_reasons[0]
 
 
@@ -320,7 +320,7 @@ def test_docx_without_document_xml_and_docx_bomb():
 
 def test_enormous_pdf_is_refused_by_page_count_before_reading_pages(monkeypatch):
     big = _concat([real_bytes(PERBUP_30)], 300)
-    monkeypatch.setattr(text_mod, "_PAGE_HOOK", lambda n: pytest.fail("a page was read"))
+    monkeypatch.setattr(pdf_reader, "_PAGE_HOOK", lambda n: pytest.fail("a page was read"))
     err = pytest.raises(TextExtractionError, extract_text, big, max_pages=250)
     assert err.value.reason == "too_many_pages" and "300 pages" in str(err.value)
     assert pytest.raises(TextExtractionError, extract_text, big,
@@ -354,7 +354,7 @@ def test_guarded_extraction_kills_a_hanging_parser_and_its_children(monkeypatch,
         pids.write_text(f"{os.getpid()} {child.pid}")
         time.sleep(60)
 
-    monkeypatch.setattr(text_mod, "_PAGE_HOOK", hang)
+    monkeypatch.setattr(pdf_reader, "_PAGE_HOOK", hang)
     t0 = time.monotonic()
     with pytest.raises(TextExtractionError) as info:
         extract_text_guarded(real_bytes(PERBUP_30), timeout=2)
@@ -377,7 +377,7 @@ def test_guarded_extraction_returns_the_same_result_and_errors():
 
 
 def test_guarded_extraction_reports_a_crashed_parser(monkeypatch):
-    monkeypatch.setattr(text_mod, "_PAGE_HOOK", lambda n: os._exit(3))
+    monkeypatch.setattr(pdf_reader, "_PAGE_HOOK", lambda n: os._exit(3))
     err = pytest.raises(TextExtractionError, extract_text_guarded, real_bytes(PERBUP_30),
                         timeout=60)
     assert err.value.reason == "corrupt" and "died" in str(err.value)
@@ -391,11 +391,11 @@ def test_extraction_error_survives_pickling():
 
 
 def test_quality_tells_language_from_garbage(extracted):
-    assert text_mod._quality(extracted(PERBUP_30).pages[1].text) > 0.95
+    assert quality_of(extracted(PERBUP_30).pages[1].text) > 0.95
     caesar = ("Shudwxudq Exsdwl Edwdqj whqwdqj mdplqdq vrvldo edjl shnhumd uhqwdq Sdvdo 1 gdodp "
               "shudwxudq lql |dqj glpdnvxg ghqjdq gdhudk dgdodk Ndexsdwhq Edwdqj")
-    assert text_mod._quality(caesar) < 0.1  # word-shaped, but no Indonesian words
-    assert text_mod._quality("\ue001\ue002 \ue003 ÿþ ¤¥ ¦§ ¨©") < text_mod.GARBAGE_QUALITY
+    assert quality_of(caesar) < 0.1  # word-shaped, but no Indonesian words
+    assert quality_of("\ue001\ue002 \ue003 ÿþ ¤¥ ¦§ ¨©") < pdf_reader.GARBAGE_QUALITY
 
 
 def test_locate_without_positions():

@@ -1,0 +1,267 @@
+"""Clean page text: unmappable glyphs and ligatures, running page numbers, repeated headers and
+footers, Menimbang/Mengingat labels printed beside their items, and line-end hyphenation."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+from .model import BBox, Line
+
+# pdfminer writes "(cid:12)" for glyphs it cannot map to Unicode (fonts without ToUnicode);
+# they carry no text, and a page made of them needs OCR like a scan.
+_CID = re.compile(r"\(cid:\d+\)")
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                           "\ufb04": "ffl", "\u00a0": " ", "\u00ad": "", "\u200b": "",
+                           "\ufeff": ""})
+
+
+def clean_glyphs(text: str) -> str:
+    return _CID.sub("", text.translate(LIGATURES))
+
+
+def clean_lines(lines: list[Line]) -> list[Line]:
+    out = []
+    for ln in lines:
+        text = clean_glyphs(ln.text)
+        text = text.strip() if ln.kind == "row" else re.sub(r"[ \t]+", " ", text).strip()
+        if text.strip():
+            out.append(Line(text, ln.bbox, ln.kind))
+    return out
+
+
+def join_lines(lines: list[Line]) -> tuple[str, list[tuple[int, int, BBox | None]]]:
+    spans = []
+    pos = 0
+    for ln in lines:
+        spans.append((pos, pos + len(ln.text), ln.bbox))
+        pos += len(ln.text) + 1
+    return "\n".join(ln.text for ln in lines), spans
+
+
+# A running page number: "3", "- 3 -", "– 3 –", "Halaman 3", "Hal. 3 dari 9", "Page 3 of 9".
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*(?:(?P<plain>\d{1,4})"
+    r"|[-–—]\s*(?P<dashed>\d{1,4})\s*[-–—]"
+    r"|(?:halaman|hal\.?|page)\s*(?P<worded>\d{1,4})(?:\s*(?:dari|of|/)\s*\d{1,4})?)\s*$",
+    re.IGNORECASE)
+
+
+def _page_number_value(line: str) -> tuple[int, bool] | None:
+    """``(value, decorated)`` when the line is only a page number, else None."""
+    m = _PAGE_NUMBER_LINE.match(line)
+    if not m:
+        return None
+    if m.group("plain"):
+        return int(m.group("plain")), False
+    return int(m.group("dashed") or m.group("worded")), True
+
+
+def _page_number_lines(pages: dict[int, list[str]]) -> dict[int, set[int]]:
+    """Indices of the lines that are running page numbers, printed at the top or bottom.
+
+    The first and last line of a page are page numbers when they hold only a number that is
+    plausible as one. Word sometimes puts a signature or footnote box below the footer, so the
+    page number can also be the second line or one of the last three; those are removed only
+    when their value matches the numbering the rest of the document follows (same offset
+    between physical page and printed number), so a lone number in the body is kept.
+    """
+    if not pages:
+        return {}
+    limit = max(pages) + 5
+    offsets: Counter[int] = Counter()
+    bodies = {n: [i for i, line in enumerate(lines) if line.strip()] for n, lines in pages.items()}
+    for n, lines in pages.items():
+        body = bodies[n]
+        for i in (body[:1] + body[-1:]) if body else []:
+            v = _page_number_value(lines[i])
+            if v and 0 <= v[0] <= limit:
+                offsets[n - v[0]] += 1
+    usual = offsets.most_common(1)[0][0] if offsets else None
+
+    out: dict[int, set[int]] = {}
+    for n, lines in pages.items():
+        body = bodies[n]
+        drop: set[int] = set()
+        if body:
+            for i in {body[0], body[-1]}:
+                v = _page_number_value(lines[i])
+                if v and (v[1] or 0 <= v[0] <= limit):
+                    drop.add(i)
+            for i in body[1:2] + body[-3:-1]:
+                v = _page_number_value(lines[i])
+                if v and usual is not None and n - v[0] == usual:
+                    drop.add(i)
+        out[n] = drop
+    return out
+
+
+def strip_page_numbers(raw: dict[int, str]) -> dict[int, str]:
+    """Remove running page numbers from page texts (see :func:`_page_number_lines`)."""
+    lines_by_page = {n: t.split("\n") for n, t in raw.items()}
+    drop = _page_number_lines(lines_by_page)
+    return {n: "\n".join(line.rstrip() for i, line in enumerate(lines)
+                         if i not in drop[n]).strip("\n")
+            for n, lines in lines_by_page.items()}
+
+
+_DIGITS = re.compile(r"\d+")
+HEADER_BAND = 0.15  # share of the page height at the top (and bottom) where running lines sit
+
+
+def running_lines(pages: dict[int, list[Line]],
+                  sizes: dict[int, tuple[float, float] | None]) -> dict[int, set[int]]:
+    """Indices of running page numbers and repeated headers/footers on each page.
+
+    A header or footer is one of the first or last two lines of a page (inside the top or bottom
+    15 % when its box is known) whose text, digits aside, recurs on at least half of the pages
+    (and three). It is removed where the text is the same everywhere, or where its number
+    follows the page number ("Perbup 30/2024 hal. 4"); so "Pasal 5" opening many pages stays.
+    Table rows are never headers: a Lampiran table repeats its header row on purpose.
+    """
+    keys = {n: [i for i, ln in enumerate(lines) if ln.kind != "row"] for n, lines in pages.items()}
+    texts = {n: [lines[i].text for i in keys[n]] for n, lines in pages.items()}
+    numbered = _page_number_lines(texts)
+    drop = {n: {keys[n][j] for j in numbered.get(n, ())} for n in pages}
+
+    with_text = [n for n, lines in pages.items() if lines]
+    if len(with_text) < 3:
+        return drop
+    need = max(3, math.ceil(0.5 * len(with_text)))
+    found: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for n in with_text:
+        lines = pages[n]
+        body = [i for i in keys[n] if i not in drop[n]]
+        height = (sizes.get(n) or (0, 0))[1]
+        for where, idxs in (("top", body[:2]), ("bottom", body[-2:])):
+            for i in idxs:
+                ln = lines[i]
+                if ln.bbox and height:
+                    if where == "top" and ln.bbox[3] > HEADER_BAND * height:
+                        continue
+                    if where == "bottom" and ln.bbox[1] < (1 - HEADER_BAND) * height:
+                        continue
+                norm = _DIGITS.sub("#", " ".join(ln.text.split()).casefold())
+                if len(norm) <= 120:
+                    found[(where, norm)].append((n, i, ln.text))
+    for (_, norm), occurrences in found.items():
+        if len({n for n, _, _ in occurrences}) < need:
+            continue
+        same = Counter(" ".join(t.split()) for _, _, t in occurrences)
+        offsets: Counter[int] = Counter()
+        for n, _, t in occurrences:
+            for v in {int(d) for d in _DIGITS.findall(t)}:
+                offsets[n - v] += 1
+        usual, hits = offsets.most_common(1)[0] if offsets else (None, 0)
+        for n, i, t in occurrences:
+            if same[" ".join(t.split())] >= need:
+                drop[n].add(i)
+            elif hits >= need and any(n - int(d) == usual for d in _DIGITS.findall(t)):
+                drop[n].add(i)
+    return drop
+
+
+# Labels of the considerations and legal bases, printed in a column left of their items.
+_LABEL = re.compile(r"^(?:(?:menimbang|mengingat|memperhatikan|mendengar|menetapkan)\s*:?|:)$",
+                    re.IGNORECASE)
+
+
+def attach_labels(lines: list[Line]) -> list[Line]:
+    """Put a Menimbang/Mengingat label that stands alone on its line in front of its first item.
+
+    Word lays these out as a table: label column, ":" column, then the items with hanging
+    indents. When the label cell is vertically centred or a point off the first item's
+    baseline, reading top to bottom puts it in the middle of (or above) the items. The items
+    are the lines just around the label that start right of it, within a narrow band (marker
+    and hanging indent); the label goes to the first of them.
+    """
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        label = out[i]
+        if label.kind != "text" or not label.bbox or not _LABEL.match(label.text.strip()):
+            i += 1
+            continue
+        right = label.bbox[2]
+        near = [ln.bbox[0] for ln in out[max(0, i - 3):i + 4]
+                if ln is not label and ln.bbox and ln.bbox[0] >= right - 1]
+        if not near:
+            i += 1
+            continue
+        column = min(near)
+
+        def in_column(ln: Line) -> bool:
+            return (ln.kind == "text" and ln.bbox is not None
+                    and column - 2 <= ln.bbox[0] <= column + 40
+                    and not _LABEL.match(ln.text.strip()))
+
+        first = i
+        while first > 0 and in_column(out[first - 1]) \
+                and out[first - 1].bbox[1] >= label.bbox[1] - 40 * 14:
+            first -= 1
+        if first == i:
+            if i + 1 < len(out) and in_column(out[i + 1]):
+                target = i + 1
+            else:
+                i += 1
+                continue
+        else:
+            target = first
+        item = out[target]
+        box = item.bbox
+        merged = Line(f"{label.text.strip()} {item.text}",
+                      (min(label.bbox[0], box[0]), box[1], max(label.bbox[2], box[2]), box[3]))
+        out[target] = merged
+        del out[i]
+        i = target + 1 if target < i else i
+    return out
+
+
+# "perundang-" + "undangan": reduplication (kata ulang) keeps its hyphen in Indonesian.
+_HYPHEN_END = re.compile(r"(?P<left>[^\W\d_]+)-$")
+_CONTINUATION = re.compile(r"(?P<right>[a-z]\S*)[ \t]*")
+
+
+def _is_reduplication(left: str, right: str) -> bool:
+    """True for Indonesian kata ulang split at its hyphen: masing-masing, perundang-undangan,
+    sebaik-baiknya, sayur-mayur. Detected as a shared stem of at least three letters."""
+    a, b = left.lower(), re.sub(r"\W+$", "", right.lower())
+    if len(a) < 2 or len(b) < 2:
+        return False
+    size = min(len(a), len(b), 3)
+    return any(b[j:j + size] in a for j in range(len(b) - size + 1))
+
+
+def repair_hyphenation_lines(lines: list[Line]) -> list[Line]:
+    """Join words broken across lines, moving the continuation up to the first line.
+
+    Only a letter word + hyphen at line end followed by a lowercase continuation is joined:
+    "Undang-\\nUndang" (capital) is a real compound and stays. Indonesian typesetting rarely
+    hyphenates, so most line-end hyphens are real ones inside kata ulang; those keep the hyphen.
+    The continuation's line loses its first word; if nothing else was on it, it goes too.
+    """
+    out = list(lines)
+    i = 0
+    while i < len(out) - 1:
+        a, b = out[i], out[i + 1]
+        m = _HYPHEN_END.search(a.text) if a.kind == "text" and b.kind == "text" else None
+        c = _CONTINUATION.match(b.text) if m else None
+        if m and c:
+            hyphen = "-" if _is_reduplication(m.group("left"), c.group("right")) else ""
+            out[i] = Line(a.text[:-1] + hyphen + c.group("right"), a.bbox, a.kind)
+            rest = b.text[c.end():]
+            if rest:
+                out[i + 1] = Line(rest, b.bbox, b.kind)
+                i += 1
+            else:
+                del out[i + 1]
+            continue
+        i += 1
+    return out
+
+
+def repair_hyphenation(text: str) -> str:
+    """:func:`repair_hyphenation_lines` on a text's lines."""
+    return "\n".join(ln.text for ln in repair_hyphenation_lines(
+        [Line(t) for t in text.split("\n")]))
