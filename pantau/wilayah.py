@@ -1,7 +1,8 @@
-"""The Kemendagri gazetteer of 38 provinces and 514 kabupaten/kota, bundled with the package.
+"""The Kemendagri gazetteer of 38 provinces and 514 kabupaten/kota, and the one reader of region names.
 
 Data: ``pantau/data/wilayah`` (derived from cahyadsn/wilayah_boundaries, MIT; the licence file
-travels with it). This module is pure data access, so every layer may use it.
+travels with it). This module is pure data access, so every layer may use it; every region name
+read anywhere (titles, feeds, news) goes through :func:`resolve`.
 """
 
 from __future__ import annotations
@@ -90,14 +91,37 @@ _KIND_WORDS = {
 }
 
 
-def resolve(name: str, kind: str | None = None) -> str | None:
+def resolve(name: str | None, kind: str | None = None, *, short_forms: bool = False,
+            catalogue_field: bool = False) -> str | None:
     """Kemendagri code for a region name as written in documents and feeds.
 
     Accepts ``"Kabupaten Batang"``, ``"Kab. Batang"``, ``"BUPATI BATANG"``, ``"Wali Kota Pekalongan"``,
     ``"Jawa Tengah.Kabupaten Batang"`` (JDIHN ``teuBadan``) or a bare ``"Batang"`` with ``kind``.
     Returns ``None`` when the name is unknown or ambiguous (a bare name that is both a kabupaten and
-    a kota, such as Pekalongan, needs its kind).
+    a kota, such as Pekalongan, needs its kind): never a guess.
+
+    ``short_forms`` also reads the short forms of titles and news: province nicknames
+    (:data:`PROVINCE_NICKNAMES`, "Pergub Jateng"), "DKI", "DIY" and "D.I. Yogyakarta", "Adm." and
+    "Kota Administrasi Jakarta Selatan". ``catalogue_field`` reads the issuing body a catalogue
+    record names (``teuBadan``, ``tempatTerbit``): a name of another kind than ``kind`` is taken
+    when that is the only reading, and a government word before the name ("Pemerintah", "Pemkab",
+    "Pemkot", "Pemprov", "Sekretariat Daerah") or a province before a dot is dropped.
     """
+    if not name:
+        return None
+    lookup = _with_short_forms if short_forms else _lookup
+    if not catalogue_field:
+        return lookup(name, kind)
+    code = lookup(name, kind) or lookup(name, None)
+    if code is None:
+        stripped = _GOVERNMENT_WORDS.sub("", name.split(".")[-1].strip())
+        if stripped != name:
+            code = lookup(stripped, kind) or lookup(stripped, None)
+    return code
+
+
+def _lookup(name: str, kind: str | None) -> str | None:
+    """The gazetteer lookup behind :func:`resolve`: names as the gazetteer writes them."""
     if not name:
         return None
     # JDIHN teuBadan is "<Provinsi>.<Kabupaten X>"; abbreviations such as "Kab." or "D.I." are not
@@ -118,3 +142,62 @@ def resolve(name: str, kind: str | None = None) -> str | None:
         return idx.get((kind, n))
     hits = {code for (k, short), code in idx.items() if short == n}
     return hits.pop() if len(hits) == 1 else None
+
+
+_GOVERNMENT_WORDS = re.compile(r"^(?:pemerintah|pemkab|pemkot|pemprov|sekretariat daerah)\s+",
+                               re.IGNORECASE)
+
+# Province nicknames common in titles, feeds and news ("Pergub Jateng", "Pemprov DIY").
+PROVINCE_NICKNAMES = {
+    "jateng": "Jawa Tengah", "jatim": "Jawa Timur", "jabar": "Jawa Barat",
+    "sumut": "Sumatera Utara", "sumbar": "Sumatera Barat", "sumsel": "Sumatera Selatan",
+    "sulut": "Sulawesi Utara", "sulteng": "Sulawesi Tengah", "sulsel": "Sulawesi Selatan",
+    "sultra": "Sulawesi Tenggara", "sulbar": "Sulawesi Barat", "kalbar": "Kalimantan Barat",
+    "kalteng": "Kalimantan Tengah", "kalsel": "Kalimantan Selatan", "kaltim": "Kalimantan Timur",
+    "kaltara": "Kalimantan Utara", "ntb": "Nusa Tenggara Barat", "ntt": "Nusa Tenggara Timur",
+    "babel": "Kepulauan Bangka Belitung", "kepri": "Kepulauan Riau", "malut": "Maluku Utara",
+    "diy": "Daerah Istimewa Yogyakarta", "dki": "Daerah Khusus Ibukota Jakarta",
+}
+_SHORT_FORMS = [
+    (re.compile(r"\bdki\b", re.I), "Daerah Khusus Ibukota"),
+    (re.compile(r"\bd\.?\s?i\.?\s+(?=yogyakarta)|\bdiy\b", re.I), "Daerah Istimewa "),
+    (re.compile(r"\badm\.?(?=\s)", re.I), "Administrasi"),
+]
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", name.lower())).strip()
+
+
+def _with_short_forms(name: str, kind: str | None) -> str | None:
+    """:func:`_lookup`, plus the short forms it does not know (Jateng, DKI, DIY, Adm.)."""
+    name = re.sub(r"\s+", " ", name).strip(" ,.:;")
+    if not name:
+        return None
+    nickname = PROVINCE_NICKNAMES.get(_plain(re.sub(r"(?i)^(provinsi|prov\.?)\s+", "", name)))
+    if nickname:
+        return _lookup(nickname, "provinsi") if kind in (None, "provinsi") else None
+    # Expand short forms first: the lookup reads a dotted name as "Province.Region" and would
+    # take "D.I. Yogyakarta" for Kota Yogyakarta.
+    expanded = name
+    for pattern, repl in _SHORT_FORMS:
+        expanded = pattern.sub(repl, expanded)
+    expanded = re.sub(r"\s+", " ", expanded).strip()
+    code = _lookup(expanded, kind)
+    if code:
+        return code
+    # "Kota Administrasi Jakarta Selatan": the lookup drops "Administrasi" from the query but
+    # not from its index, so look such names up by their full name without that word.
+    wanted = _plain(expanded).replace("administrasi ", "")
+    hit = _full_names().get(wanted)
+    if hit and (kind is None or by_code()[hit].kind == kind):
+        return hit
+    if kind:
+        return _full_names().get(f"{kind} {wanted}")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> dict[str, str]:
+    """Plain full region name without "administrasi" -> code ("kota jakarta selatan" -> 31.74)."""
+    return {_plain(w.nama).replace("administrasi ", ""): w.kode for w in all_regions()}
