@@ -6,7 +6,7 @@ import re
 
 from pantau import wilayah
 
-from ..metadata import extract_enactment, extract_metadata, readable_tentang
+from ..identity import extract_enactment, extract_metadata, readable_tentang
 from .news import Skipper, find_regions, furniture_spans, headline_spans, primary_region
 from .obligations import extract_obligations
 from .patterns import extractor_version
@@ -123,7 +123,7 @@ def _title_block(text: str, tentang: str) -> str:
     """Cut a title that ran past the heading into the body.
 
     Titles are set in capitals; when the lines after "TENTANG" are capitals and the title read
-    by nlp.metadata goes on past them (a circular with no blank line before its first
+    by nlp.identity goes on past them (a circular with no blank line before its first
     paragraph), keep only the capitals.
     """
     m = re.search(r"^[ \t]*TENTANG[ \t]*:?[ \t]*$", text[:3000], re.MULTILINE)

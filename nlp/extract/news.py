@@ -1,10 +1,23 @@
-"""News articles: drop page furniture and find the regions an article is about.
+"""News articles: drop page furniture, find the regions an article is about and the instruments
+it reports.
 
 News is evidence of a lower grade: it reports that a region issued a circular or set a target
 before the instrument itself is found. Regions are recognised in the gazetteer of
-:mod:`pantau.wilayah`: after a kind or office word ("Kabupaten Kendal", "Pemkot Pekalongan",
-"Wali Kota Bogor", "Pemda Kudus") or, for names that are unique and not ordinary words, alone
-("Kudus", "Jawa Tengah").
+:mod:`pantau.wilayah`, read two ways for two uses:
+
+- :func:`find_regions` and :func:`primary_region`, for the extractor's facts: a name after a kind
+  or office word ("Kabupaten Kendal", "Pemkot Pekalongan", "Wali Kota Bogor", "Pemda Kudus"),
+  a province nickname ("Jateng", "DIY") or, for names that are unique and not ordinary words,
+  the name alone ("Kudus", "Jawa Tengah"); page furniture is skipped.
+- :func:`region_mentions` and :func:`dominant_region`, for filing a crawled article under a region
+  in the catalogue, read conservatively: a region counts only when named with its kind or its
+  government ("Kabupaten Kendal", "Pemkab Kendal", "Bupati Kendal", "Pemkot Pekalongan", "Pemda
+  Kudus", "Provinsi Jawa Tengah"). A bare "Pekalongan" (a kabupaten *and* a kota) or "Bima" (a
+  region and a first name) is not counted; datelines ("TRIBUNJATENG.COM, SEMARANG –") name where
+  the outlet sits, not what the story is about, and are not counted either.
+
+:func:`instrument_mentions` lists the instruments an article reports with their number:
+"Perbup Nomor 29 Tahun 2020 tentang ...", "Instruksi Presiden (Inpres) Nomor 2 Tahun 2021".
 """
 
 from __future__ import annotations
@@ -15,11 +28,12 @@ from collections import Counter
 from functools import lru_cache
 
 from pantau import wilayah
+from pantau.legal import JENIS_LEVEL, make_reg_key, normalise_jenis
 
-from ..metadata import _PROVINCE_NICKNAMES, _resolve_region
 from .patterns import load_patterns
 
-__all__ = ["furniture_spans", "headline_spans", "Skipper", "find_regions", "primary_region"]
+__all__ = ["furniture_spans", "headline_spans", "Skipper", "find_regions", "primary_region",
+           "region_mentions", "dominant_region", "instrument_mentions"]
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +77,7 @@ def _nickname_rx():
     """Province short forms as written: "DIY", "DKI", "NTB" in capitals; "Jateng", "Kalbar" with
     a capital initial."""
     alts = []
-    for nick in _PROVINCE_NICKNAMES:
+    for nick in wilayah.PROVINCE_NICKNAMES:
         alts.append(re.escape(nick.upper()) if len(nick) <= 3 else re.escape(nick.capitalize()))
     return re.compile(r"(?<![\w.])(?:" + "|".join(alts) + r")(?![\w-])")
 
@@ -123,6 +137,17 @@ class Skipper:
         return i >= 0 and self._spans[i][0] <= offset < self._spans[i][1]
 
 
+def _leading_region(words: list[str], kind: str | None, *,
+                    short_forms: bool) -> tuple[str, int] | None:
+    """The region the most leading ``words`` name, and how many words name it: a name is followed
+    by other capitalised words ("Pekalongan Saelany Machfudz" -> Kota Pekalongan, 1)."""
+    for n in range(len(words), 0, -1):
+        code = wilayah.resolve(" ".join(words[:n]), kind, short_forms=short_forms)
+        if code:
+            return code, n
+    return None
+
+
 def find_regions(text: str, skip=None) -> list[dict]:
     """Regions named in ``text``, most mentioned first: code, gazetteer name, mentions, first
     mention's text and offsets."""
@@ -134,22 +159,19 @@ def find_regions(text: str, skip=None) -> list[dict]:
             continue
         kind = next(c["lead_kinds"][g] for g, v in m.groupdict().items() if v and g != "name")
         kind = None if kind == "any" else kind
-        words = m.group("name").split()
-        for n in range(len(words), 0, -1):
-            name = " ".join(words[:n])
-            code = _resolve_region(name, kind)
-            if code:
-                end = m.start("name") + len(re.match(r"\S+(?:[ \t]+\S+){%d}" % (n - 1),
-                                                     text[m.start("name"):]).group())
-                hits.append((code, m.start(), end))
-                covered.append((m.start(), end))
-                break
+        found = _leading_region(m.group("name").split(), kind, short_forms=True)
+        if found:
+            code, n = found
+            end = m.start("name") + len(re.match(r"\S+(?:[ \t]+\S+){%d}" % (n - 1),
+                                                 text[m.start("name"):]).group())
+            hits.append((code, m.start(), end))
+            covered.append((m.start(), end))
     for m in _nickname_rx().finditer(text):
         if skip is not None and skip(m.start()):
             continue
         if any(a <= m.start() < b for a, b in covered):
             continue
-        code = wilayah.resolve(_PROVINCE_NICKNAMES[m.group().lower()], "provinsi")
+        code = wilayah.resolve(wilayah.PROVINCE_NICKNAMES[m.group().lower()], "provinsi")
         if code:
             hits.append((code, m.start(), m.end()))
     for m in _bare_rx().finditer(text):
@@ -181,3 +203,120 @@ def primary_region(regions: list[dict], lede_end: int) -> str | None:
         return None
     local = [r for r in in_lede if wilayah.by_code()[r["code"]].kind != "provinsi"]
     return (local or in_lede)[0]["code"]
+
+
+# --------------------------------------------------------------------------- filing a crawled article
+
+# The words that name a region with its kind, head or government ("Wakil Bupati Kendal", "DPRD
+# Kota Semarang", "Pemda Kudus"), and the kind each implies. Kept apart from the extractor's
+# ``region_leads`` (nlp/patterns/news.yaml), which are versioned with the facts they make: these
+# decide which region a crawled article is filed under.
+_KIND_OF_PREFIX = [
+    (r"pemerintah\s+kabupaten|pemkab|kabupaten|kab\.|bupati|wakil\s+bupati|dprd\s+kabupaten",
+     "kabupaten"),
+    (r"pemerintah\s+kota|pemkot|wali\s*kota|wakil\s+wali\s*kota|walikota|dprd\s+kota|kota",
+     "kota"),
+    (r"pemerintah\s+provinsi|pemprov|provinsi|prov\.|gubernur|wakil\s+gubernur|dprd\s+provinsi",
+     "provinsi"),
+    (r"pemerintah\s+daerah|pemda", None),
+]
+_PREFIX = "|".join(p for p, _ in _KIND_OF_PREFIX)
+_NAME_WORD = r"[A-Z][A-Za-z'’-]+"
+_MENTION = re.compile(rf"(?<![\w.])(?i:(?P<prefix>{_PREFIX}))\s+"
+                      rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
+_KIND_RES = [(re.compile(rf"^(?:{p})$", re.IGNORECASE), k) for p, k in _KIND_OF_PREFIX]
+
+_JENIS_WORDS = (
+    r"Instruksi\s+Presiden|Inpres|Peraturan\s+Presiden|Perpres|Peraturan\s+Pemerintah|"
+    r"Undang-Undang|UU|Peraturan\s+Menteri(?:\s+[A-Z][a-z]+){0,3}|Permendagri|Permenaker|"
+    r"Permen\w*|Surat\s+Edaran(?:\s+(?:Menteri\s+Dalam\s+Negeri|Mendagri|Bupati|Wali\s*kota|"
+    r"Gubernur))?|Peraturan\s+Daerah|Perda|Peraturan\s+Bupati|Perbup|Peraturan\s+Wali\s*kota|"
+    r"Perwal[i]?|Peraturan\s+Gubernur|Pergub|Keputusan\s+Bupati|Kepbup|"
+    r"Keputusan\s+Wali\s*kota|Kepwal|Keputusan\s+Gubernur|Kepgub|Instruksi\s+Bupati|"
+    r"Instruksi\s+Wali\s*kota|Instruksi\s+Gubernur")
+_INSTRUMENT = re.compile(
+    rf"(?<![\w])(?P<jenis>{_JENIS_WORDS})(?:\s*\((?P<abbr>[A-Za-z]{{2,12}})\))?"
+    rf"(?P<region>(?:\s+(?:Kabupaten|Kota|Provinsi|Kab\.)?\s*[A-Z][a-z]+){{0,3}}?)"
+    r"\s+(?:Nomor|No\.?)\s*(?P<nomor>[0-9][0-9A-Za-z./-]*?)"
+    r"(?:\s+Tahun\s+(?P<tahun>(?:19|20)\d{2}))"
+    r"(?:\s+tentang\s+(?P<tentang>[^.;\n]{3,200}))?",
+    re.IGNORECASE)
+
+# a news sentence goes on after the title: cut the tentang at a comma or a verb-like word
+_TENTANG_END = re.compile(r",\s|\s(?:telah|sudah|resmi|pada|ini|itu|sebagai|yang\s+(?:di|me|ber))\w*\s",
+                          re.IGNORECASE)
+
+
+def _kind_of_prefix(prefix: str) -> str | None:
+    p = " ".join(prefix.split())
+    for rx, kind in _KIND_RES:
+        if rx.match(p):
+            return kind
+    return None
+
+
+def region_mentions(text: str) -> Counter:
+    """Kemendagri code -> how often a region is named with its kind or government in ``text``."""
+    out: Counter = Counter()
+    for m in _MENTION.finditer(text or ""):
+        found = _leading_region(m.group("name").split(), _kind_of_prefix(m.group("prefix")),
+                                short_forms=False)
+        if found:
+            out[found[0]] += 1
+    return out
+
+
+def dominant_region(counts: Counter) -> str | None:
+    """The one kabupaten/kota an article is about: the only one named, or named at least twice
+    as often as any other. None when no single kabupaten/kota dominates."""
+    regions = wilayah.by_code()
+    local = Counter({c: n for c, n in counts.items()
+                     if c in regions and regions[c].kind in ("kabupaten", "kota")})
+    ranked = local.most_common(2)
+    if not ranked:
+        return None
+    if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def instrument_mentions(text: str, region_code: str | None = None) -> list[dict]:
+    """The numbered instruments ``text`` names, with their ``reg_key`` where it can be built
+    (a local instrument without a region takes ``region_code``, the article's region, when the
+    levels match)."""
+    out: list[dict] = []
+    seen: set[tuple] = set()
+    regions = wilayah.by_code()
+    for m in _INSTRUMENT.finditer(text or ""):
+        jenis_text = " ".join(m.group("jenis").split())
+        hit = normalise_jenis(jenis_text) or (
+            normalise_jenis(m.group("abbr")) if m.group("abbr") else None)
+        if not hit:
+            continue
+        jenis, code = hit
+        level = JENIS_LEVEL.get(code)
+        region_words = " ".join(m.group("region").split())
+        region = None
+        if level == "id":
+            region = "id"
+        elif level in ("kabupaten", "kota", "provinsi", "daerah"):
+            kind = level if level != "daerah" else None
+            if region_words:
+                region = wilayah.resolve(region_words, kind)
+            if region is None and region_code in regions:
+                own = regions[region_code]
+                if kind is None or own.kind == kind:
+                    region = region_code
+        nomor, tahun = m.group("nomor").rstrip("./-"), int(m.group("tahun"))
+        key = (code, region, tahun, nomor)
+        if key in seen:
+            continue
+        seen.add(key)
+        tentang = _TENTANG_END.split(m.group("tentang") or "", 1)[0].strip() or None
+        text_end = m.start("tentang") + len(tentang) if tentang else m.end("tahun")
+        out.append({"text": " ".join(text[m.start():text_end].split()), "jenis": jenis,
+                    "jenis_code": code,
+                    "nomor": nomor, "tahun": tahun, "region_code": region,
+                    "tentang": tentang,
+                    "reg_key": make_reg_key(code, region, tahun, nomor)})
+    return out

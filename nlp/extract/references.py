@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..metadata import issuer_region, make_reg_key, normalise_jenis, readable_tentang
+from pantau.legal import make_reg_key, normalise_jenis
+
+from ..identity import issuer_region, readable_tentang
 from .patterns import load_patterns
 from .spans import PageMap
 from .structure import Structure

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..metadata import JENIS_LEVEL
+from pantau.legal import JENIS_LEVEL
+
 from .patterns import load_patterns
 from .pipeline import Term
 from .spans import PageMap

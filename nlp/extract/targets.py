@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..metadata import MONTH_NAMES, TANGGAL_PATTERN, parse_tanggal
+from pantau.dates import MONTH_PATTERN, TANGGAL_PATTERN, parse_tanggal
+
 from .numbers import NUMBER_PATTERN, parse_number, parse_terbilang
 from .patterns import load_patterns
 from .spans import PageMap, squash
@@ -78,7 +79,7 @@ def _conf():
         # is still a date, not "2925 Bupati" on the next line)
         "skip_before": re.compile(r"(?i)(?:\bnomor|\bno\.?|\bnr\.?|\bpasal|\bayat\s*\(|\bhuruf|\bangka"
                                   r"|\btahun|\bth\.?|\bbab|\bprioritas|\bke-?|/|\btanggal"
-                                  r"|\b(?:" + MONTH_NAMES + r"))\s*$"),
+                                  r"|\b(?:" + MONTH_PATTERN + r"))\s*$"),
     }
 
 

@@ -1,4 +1,4 @@
-"""Tests for nlp.metadata: real JDIH Batang documents and catalogue titles, plus drafting variants."""
+"""Tests for nlp.identity: real JDIH Batang documents and catalogue titles, plus drafting variants."""
 
 from __future__ import annotations
 
@@ -6,15 +6,8 @@ import json
 
 import pytest
 
-from nlp.metadata import (
-    JENIS,
-    JENIS_LEVEL,
-    DocumentMeta,
-    extract_metadata,
-    make_reg_key,
-    normalise_jenis,
-    parse_title,
-)
+from nlp.identity import DocumentMeta, extract_metadata, parse_title
+from pantau.legal import make_reg_key, normalise_jenis
 
 from .conftest import REAL
 
@@ -262,87 +255,3 @@ def test_parse_title_forms():
     assert (raperda.form, raperda.jenis_code, raperda.reg_key) == ("rancangan", "perda", None)
     for other in ("Naskah Akademis", "Monografi", "Realitas dan Hiperealitas Pada Rehabilitasi"):
         assert parse_title(other, region_hint=BATANG).jenis_code is None
-
-
-# --------------------------------------------------------------------------- jenis
-
-@pytest.mark.parametrize("text, kind, expected", [
-    ("Peraturan Bupati", None, "perbup"),
-    ("PERBUP", None, "perbup"),
-    ("Perbup", None, "perbup"),
-    ("Peraturan Bupati Batang", None, "perbup"),
-    ("Peraturan Walikota", None, "perwal"),
-    ("Peraturan Wali Kota", None, "perwal"),
-    ("PERWALI", None, "perwal"),
-    ("Perwal", None, "perwal"),
-    ("Peraturan Daerah", None, "perda"),
-    ("PERDA", None, "perda"),
-    ("Perdakab.", None, "perda"),
-    ("Peraturan Gubernur", None, "pergub"),
-    ("Pergub", None, "pergub"),
-    ("Keputusan Bupati", None, "kepbup"),
-    ("Keputusan Walikota", None, "kepwal"),
-    ("Kepwal", None, "kepwal"),
-    ("Keputusan Gubernur", None, "kepgub"),
-    ("Instruksi Bupati", None, "insbup"),
-    ("Instruksi Wali Kota", None, "inswal"),
-    ("Instruksi Gubernur", None, "ingub"),
-    ("Surat Edaran Bupati", None, "sebup"),
-    ("Surat Edaran Walikota", None, "sewal"),
-    ("SE Bupati", None, "sebup"),
-    ("Surat Edaran", None, "se"),
-    ("Surat Edaran", "kota", "sewal"),
-    ("Keputusan", "kabupaten", "kepbup"),
-    ("Perkada", "provinsi", "pergub"),
-    ("Peraturan Kepala Daerah", "kabupaten", "perbup"),
-    ("Undang-Undang", None, "uu"),
-    ("UU", None, "uu"),
-    ("Peraturan Pemerintah", None, "pp"),
-    ("PP", None, "pp"),
-    ("Peraturan Pemerintah Pengganti Undang-Undang", None, "perppu"),
-    ("Peraturan Presiden", None, "perpres"),
-    ("Instruksi Presiden", None, "inpres"),
-    ("Inpres", None, "inpres"),
-    ("Peraturan Menteri Ketenagakerjaan", None, "permen"),
-    ("Permenaker", None, "permen"),
-    ("Keputusan Menteri", None, "kepmen"),
-    ("Surat Edaran Menteri Ketenagakerjaan", None, "semen"),
-    ("Peraturan BPJS Ketenagakerjaan", None, "perban"),
-    ("Peraturan Terjemahan Resmi", None, "terjemahan"),
-    ("Abstrak Peraturan Daerah", None, None),
-    ("Rancangan Peraturan Bupati", None, None),
-    ("Naskah Akademis", None, None),
-    ("Peraturan", None, None),
-    ("Keputusan", None, None),
-    ("-", None, None),
-    ("", None, None),
-])
-def test_normalise_jenis(text, kind, expected):
-    result = normalise_jenis(text, kind)
-    if expected is None:
-        assert result is None
-    else:
-        assert result == (JENIS[expected], expected)
-
-
-def test_jenis_tables_agree():
-    assert set(JENIS) == set(JENIS_LEVEL)
-    assert normalise_jenis("Peraturan Walikota") == ("Peraturan Wali Kota", "perwal")
-
-
-# --------------------------------------------------------------------------- reg_key
-
-@pytest.mark.parametrize("parts, expected", [
-    (("perbup", "33.25", 2024, "30"), "perbup/33.25/2024/30"),
-    (("perbup", "33.25", "2024", "030"), "perbup/33.25/2024/30"),
-    (("sebup", "33.24", 2023, "800/123/2023"), "sebup/33.24/2023/800-123-2023"),
-    (("kepbup", "33.25", 2024, "188.4 / 12 / 2024"), "kepbup/33.25/2024/188.4-12-2024"),
-    (("perda", "33.25", 2023, "2 A"), "perda/33.25/2023/2a"),
-    (("inpres", "id", 2021, "2"), "inpres/id/2021/2"),
-    (("perbup", None, 2024, "30"), None),
-    (("perbup", "33.25", None, "30"), None),
-    (("perbup", "33.25", 2024, None), None),
-    ((None, "33.25", 2024, "30"), None),
-])
-def test_make_reg_key(parts, expected):
-    assert make_reg_key(*parts) == expected
