@@ -25,7 +25,7 @@ from crawler.errors import download_failure_reason
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
 from crawler.items import DocumentItem, FetchedFile, FileLink
 from crawler.sources import SourceConfig
-from crawler.spiders.base.common import host_allowed
+from crawler.spiders.base import host_allowed
 from crawler.state import KnownState
 from katalog import importer
 from katalog.db import Catalogue

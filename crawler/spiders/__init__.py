@@ -1,12 +1,17 @@
-"""The spider for each source kind; a region's source is a row in the registry, not code."""
+"""The spider for each source kind; a region's source is a row in the registry, not code.
+
+One module per source family (``jdihn_feed``, ``jdih_cms``, ``bpk``, ``news``), each spider a
+subclass of ``base.SourceSpider``; the regulation spiders share ``records.RegulationRecords``, which
+reads a catalogue record into a ``DocumentItem``.
+"""
 
 from __future__ import annotations
 
-from crawler.spiders.base.bpk import BpkSpider
-from crawler.spiders.base.common import SourceSpider
-from crawler.spiders.base.jdih_cms import BaghukumSpider, IldisSpider
-from crawler.spiders.base.jdihn_feed import JdihnFeedSpider
-from crawler.spiders.base.news import NewsSpider
+from crawler.spiders.base import SourceSpider
+from crawler.spiders.bpk import BpkSpider
+from crawler.spiders.jdih_cms import BaghukumSpider, IldisSpider
+from crawler.spiders.jdihn_feed import JdihnFeedSpider
+from crawler.spiders.news import NewsSpider
 
 # kind (as written in sources.yaml) -> spider class. Kinds missing here (another
 # jdih_cms:<family>) are valid registry entries whose crawl is recorded as "unsupported_kind".

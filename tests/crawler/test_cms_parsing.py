@@ -12,11 +12,10 @@ from scrapy.http import HtmlResponse, TextResponse
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
 from crawler.items import DocumentItem
 from crawler.sources import SourceConfig
-from crawler.spiders.base.bpk import BpkSpider, detail_fields, parse_heading
-from crawler.spiders.base.jdih_cms import (BaghukumSpider, IldisSpider, baghukum_cards,
-                                           ildis_detail)
-from crawler.spiders.base.jdihn_feed import JdihnFeedSpider
-from crawler.spiders.base.records import as_date, region_slug
+from crawler.spiders.bpk import BpkSpider, detail_fields, parse_heading
+from crawler.spiders.jdih_cms import BaghukumSpider, IldisSpider, baghukum_cards, ildis_detail
+from crawler.spiders.jdihn_feed import JdihnFeedSpider
+from crawler.spiders.records import as_date, region_slug
 from crawler.state import KnownState
 from tests.crawler.fixture_site import SITES
 

@@ -251,7 +251,7 @@ def test_requests_are_polite(crawled):
 BOOM = """
 import sys
 from crawler import spiders
-from crawler.spiders.base.news import NewsSpider
+from crawler.spiders.news import NewsSpider
 from crawler.__main__ import main
 
 class BoomSpider(NewsSpider):

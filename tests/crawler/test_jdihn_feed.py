@@ -12,8 +12,8 @@ from scrapy.http import TextResponse
 from crawler.events import CrawlProblem, ListingParsed
 from crawler.items import DocumentItem
 from crawler.sources import SourceConfig
-from crawler.spiders.base.jdihn_feed import (JdihnFeedSpider, as_date, as_text, clean_url,
-                                             decode_feed, next_page_number_url, unwrap)
+from crawler.spiders.jdihn_feed import JdihnFeedSpider, decode_feed, next_page_number_url, unwrap
+from crawler.spiders.records import as_date, as_text, clean_url
 
 FEED = "https://jdih.example.go.id/feed/document.json"
 BATANG_30 = {

@@ -14,7 +14,7 @@ import scrapy
 import crawler.spiders
 from crawler.sources import KINDS, SourceConfig, load_sources
 from crawler.spiders import SPIDERS, spider_for
-from crawler.spiders.base.common import SourceSpider
+from crawler.spiders.base import SourceSpider
 from tests.crawler.fixture_site import REPO
 
 REGISTRIES = [REPO / "sources.yaml", REPO / "pantau_cli" / "data" / "demo" / "sources.yaml"]
@@ -55,7 +55,7 @@ def test_every_spider_class_is_registered_under_its_kind():
         assert cls.name and cls.name != SourceSpider.name
         assert inspect.isasyncgenfunction(cls.start), f"{cls.__name__}.start must be async"
         assert callable(cls.parse)
-        assert cls.__doc__ and cls.__module__.startswith("crawler.spiders.base.")
+        assert cls.__doc__ and cls.__module__.startswith("crawler.spiders.")
 
 
 @pytest.mark.parametrize("kind", sorted(SPIDERS))

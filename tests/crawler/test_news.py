@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse
 from crawler.events import ListingParsed
 from crawler.items import DocumentItem
 from crawler.sources import SourceConfig
-from crawler.spiders.base.news import NewsSpider, date_in_text
+from crawler.spiders.news import NewsSpider, article_regions, date_in_text
 
 INDEX = "https://berita.example.id/daerah/"
 
@@ -85,6 +85,13 @@ def test_dates_in_text_need_a_weekday():
     assert date_in_text("Senin (31/2/2021) lalu Selasa (2/3/2021)") == date(2021, 3, 2)
 
 
+def test_dates_in_text_spell_the_month_out():
+    # month names as pantau.dates.BULAN writes them (with the misspelling "Agutus"), no abbreviations
+    assert date_in_text("Selasa, 10 Agutus 2021") == date(2021, 8, 10)
+    assert date_in_text("Rabu 3 Nopember 2021") == date(2021, 11, 3)
+    assert date_in_text("Selasa, 10 Agt 2021") is None
+
+
 def test_urls_list_is_fetched_directly():
     sp = NewsSpider(source=SourceConfig(name="n", kind="news",
                                         urls=["https://a.example.id/x.html", "https://b.example.id/y"]))
@@ -98,27 +105,7 @@ def test_urls_list_is_fetched_directly():
     assert all(r.callback == sp.parse_article for r in reqs)
 
 
-# --------------------------------------------------------------------------- regions, instruments
-
-from crawler.spiders.base.mentions import (dominant_region, instrument_mentions,  # noqa: E402
-                                           region_mentions)
-from crawler.spiders.base.news import article_regions  # noqa: E402
-
-
-def test_regions_are_counted_only_when_named_with_their_kind():
-    text = ("Pemkab Kendal dan Bupati Kendal Dyah Kartika; Wali Kota Pekalongan Saelany Machfudz; "
-            "Pemda Kudus; Provinsi Jawa Tengah. Ketua Apeksi Bima Arya; sopir asal Pekalongan; "
-            "34 Gubernur, 416 Bupati dan 98 Walikota; Asosiasi Pemerintah Kota Seluruh Indonesia")
-    assert dict(region_mentions(text)) == {"33.24": 2, "33.75": 1, "33.19": 1, "33": 1}
-
-
-def test_one_kabupaten_or_kota_must_dominate():
-    from collections import Counter
-    assert dominant_region(Counter({"33.24": 3, "33": 5})) == "33.24"  # provinces do not count
-    assert dominant_region(Counter({"33.24": 4, "33.75": 2})) == "33.24"
-    assert dominant_region(Counter({"33.24": 3, "33.75": 2})) is None
-    assert dominant_region(Counter()) is None
-
+# --------------------------------------------------------------------------- regions
 
 def test_article_region_comes_from_the_headline_and_lead_not_the_body():
     paras = ["TRIBUNJATENG.COM, SEMARANG - Pemerintah Kabupaten Kendal mendukung gerakan ASN.",
@@ -127,22 +114,6 @@ def test_article_region_comes_from_the_headline_and_lead_not_the_body():
     assert region == "33.24"
     assert {(m["code"], m["lead"], m["body"]) for m in mentioned} == {("33.24", 2, 2),
                                                                       ("33.74", 0, 2)}
-
-
-def test_numbered_instruments_with_their_keys():
-    text = ("sudah memiliki Perbup Nomor 29 Tahun 2020 tentang Pelaksanaan Program Jaminan Sosial "
-            "Ketenagakerjaan, di mana ... Instruksi Presiden (Inpres) Nomor 2 Tahun 2021 tentang "
-            "Optimalisasi Pelaksanaan Program Jaminan Sosial Ketenagakerjaan telah disahkan; "
-            "Peraturan Wali Kota Pekalongan Nomor 5 Tahun 2021; SE Mendagri soal iuran")
-    found = instrument_mentions(text, region_code="33.19")
-    assert [(f["jenis_code"], f["region_code"], f["reg_key"]) for f in found] == [
-        ("perbup", "33.19", "perbup/33.19/2020/29"),
-        ("inpres", "id", "inpres/id/2021/2"),
-        ("perwal", "33.75", "perwal/33.75/2021/5")]
-    assert found[1]["tentang"] == "Optimalisasi Pelaksanaan Program Jaminan Sosial Ketenagakerjaan"
-    # a Perbup in an article about a kota gets no region (the levels do not match)
-    (p,) = instrument_mentions("Perbup Nomor 3 Tahun 2022", region_code="33.75")
-    assert p["region_code"] is None and p["reg_key"] is None
 
 
 def test_a_configured_region_wins_and_old_articles_are_skipped_with_since():

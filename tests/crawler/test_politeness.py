@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crawler.middlewares import backoff_seconds, retry_after_seconds
 from crawler.settings import scrapy_settings
-from crawler.spiders.base.common import host_allowed
+from crawler.spiders.base import host_allowed
 from crawler.sources import parse_sources
 from katalog.db import Catalogue
 from katalog.models import Document, Failure

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
-from crawler.spiders.base import bpk, jdih_cms, news, records
-from crawler.spiders.base.jdihn_feed import decode_feed, unwrap
+from crawler.spiders import bpk, jdih_cms, news, records
+from crawler.spiders.jdihn_feed import decode_feed, unwrap
 from nlp import metadata
 from nlp import text as nlp_text
 from nlp.extract import numbers

@@ -1,7 +1,6 @@
-"""Base spider for the JDIHN integration feed: the JSON list of documents a JDIH member publishes.
+"""The spider for the JDIHN integration feed: the JSON list of documents a JDIH member publishes.
 
-The format and its quirks are described in research/data-sources.md §1.2. Real feeds are messy;
-this spider accepts, in order of the "robustness rules" there:
+Real feeds are messy; this spider accepts:
 
 1. a bare array, ``{"status": true, "data": [...]}``, a Laravel page (``{"data": [...],
    "next_page_url": ...}`` or ``{"data": [...], "links": {"next": ...}}``), an object of records
@@ -25,10 +24,8 @@ from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
-from crawler.spiders.base.common import SourceSpider
-from crawler.spiders.base.records import (NULLS, Record, RegulationRecords, as_date, as_text,  # noqa: F401
-                                          as_year, clean, clean_url, normalise_jenis,
-                                          record_hash, region_kind_for, resolve_region)
+from crawler.spiders.base import SourceSpider
+from crawler.spiders.records import Record, RegulationRecords, as_text, clean_url, record_hash
 
 _ZERO_RESULTS = re.compile(r"^\s*0\s+results?\s*$", re.IGNORECASE)
 

@@ -1,4 +1,4 @@
-"""Base spider for news articles: each article page becomes a ``news`` document (evidence grade
+"""The spider for news articles: each article page becomes a ``news`` document (evidence grade
 "berita"), its HTML kept as the document's file.
 
 Articles come from the source's ``urls``, or from the links on an index page at ``url`` that stay
@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 from scrapy.http import TextResponse
 
+from nlp.extract.news import dominant_region, instrument_mentions, region_mentions
 from pantau import wilayah
+from pantau.dates import BULAN
 
 from crawler.events import CrawlProblem, ListingParsed
-from crawler.spiders.base.common import SourceSpider
-from crawler.spiders.base.mentions import dominant_region, instrument_mentions, region_mentions
-from crawler.spiders.base.records import BULAN as _BULAN
+from crawler.spiders.base import SourceSpider
 
 LEAD_CHARS = 800  # the lead: the headline and the first paragraphs, up to about this long
 _HARI = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Jum’at|Sabtu|Minggu|Ahad)"
@@ -27,7 +27,7 @@ _HARI = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Jum’at|Sabtu|Minggu|Ahad)"
 # "Selasa 10 Juni 2025". A weekday is required: a bare date is too often something else.
 _TEXT_DATE = re.compile(
     _HARI + r"\s*,?\s*\(?\s*(?:(?P<d1>\d{1,2})\s*/\s*(?P<m1>\d{1,2})\s*/\s*(?P<y1>\d{4})"
-    r"|(?P<d2>\d{1,2})\s+(?P<m2>" + "|".join(_BULAN) + r")\s+(?P<y2>\d{4}))",
+    r"|(?P<d2>\d{1,2})\s+(?P<m2>" + "|".join(BULAN) + r")\s+(?P<y2>\d{4}))",
     re.IGNORECASE)
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _META_DATES = ("article:published_time", "og:published_time", "datePublished", "pubdate",
@@ -50,7 +50,7 @@ def date_in_text(text: str) -> date | None:
         try:
             if m.group("y1"):
                 return date(int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
-            return date(int(m.group("y2")), _BULAN[m.group("m2").lower()], int(m.group("d2")))
+            return date(int(m.group("y2")), BULAN[m.group("m2").lower()], int(m.group("d2")))
         except ValueError:
             continue
     return None
@@ -126,8 +126,9 @@ class NewsSpider(SourceSpider):
     """Fetches news articles (``kind: news``); one ``DocumentItem(kind="news")`` per article.
 
     The article's region is the source's ``region`` if it has one, else the one kabupaten/kota
-    that dominates the regions named in its headline and lead (``crawler.spiders.base.mentions``);
-    every region named and every numbered instrument reported go into the item's record.
+    that dominates the regions named in its headline and lead
+    (``nlp.extract.news.region_mentions``); every region named and every numbered instrument
+    reported go into the item's record.
     """
 
     name = "news"

@@ -1,7 +1,8 @@
 """Reading a regulation's catalogue record, whatever site it comes from, into a ``DocumentItem``.
 
-The JDIHN feed fields (research §1.2) are the common vocabulary: the CMS and BPK spiders map
-their detail pages onto them (``judul``, ``jenis``, ``noPeraturan``, ``teuBadan``, ...) and share
+The fields of the JDIHN integration feed (the JSON list every JDIH member publishes to the
+national network) are the common vocabulary: the CMS and BPK spiders map their detail pages onto
+them (``judul``, ``jenis``, ``noPeraturan``, ``teuBadan``, ...) and share
 ``RegulationRecords.record_to_item``, so jenis, nomor, region and abstrak are read one way.
 """
 
@@ -14,23 +15,15 @@ from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
-from nlp import metadata as nlp_metadata
-from pantau import wilayah
+from nlp.identity import parse_title as _parse_title
+from pantau import dates, legal, wilayah
 
 NULLS = {"", "-", "--", "—", "null", "none", "nil", "n/a", "0000-00-00", "0000-00-00 00:00:00"}
 _EDGE_JUNK = re.compile(r"^(?:%0[AaDd9]|%20|\\[nrt]|\s)+|(?:%0[AaDd9]|%20|\\[nrt]|\s)+$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_DMY_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-BULAN = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5,
-         "juni": 6, "juli": 7, "agustus": 8, "agutus": 8, "september": 9, "oktober": 10,
-         "november": 11, "nopember": 11, "desember": 12}
-# "15 Maret 2023", "Rabu, 15 Maret 2023", "15 Mar 2023"
-_TEXT_DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})")
 _NOMOR_PREFIX = re.compile(r"^(?:nomor|no\.?)\s*", re.IGNORECASE)
-_REGION_NOISE = re.compile(r"^(?:pemerintah|pemkab|pemkot|pemprov|sekretariat daerah)\s+",
-                           re.IGNORECASE)
-# PHP error pages leak into JDIH fields (e.g. Batang's "OPD Pemrakarsa", research §3.1)
+# PHP error pages leak into JDIH fields (JDIH Batang's "OPD Pemrakarsa" shows "A PHP Error was
+# encountered ... Severity: Notice" instead of a name)
 _PHP_NOISE = re.compile(r"A PHP Error was encountered|Severity:\s*(?:Notice|Warning)|"
                         r"Message:\s+Undefined|Filename:\s*\S+\.php", re.IGNORECASE)
 # Document types a JDIH lists that are not regulations: drafts, academic papers, books, court
@@ -71,34 +64,9 @@ def as_year(value: Any) -> int | None:
 
 
 def as_date(value: Any) -> date | None:
-    """``YYYY-MM-DD`` (with or without a time), ``DD-MM-YYYY`` or ``15 Maret 2023``; impossible
-    dates give None."""
-    s = as_text(value)
-    if not s:
-        return None
-    m = _ISO_DATE.match(s)
-    parts = (m.group(1), m.group(2), m.group(3)) if m else None
-    if parts is None:
-        m = _DMY_DATE.match(s)
-        parts = (m.group(3), m.group(2), m.group(1)) if m else None
-    if parts is None:
-        m = _TEXT_DATE.search(s)
-        month = _month(m.group(2)) if m else None
-        parts = (m.group(3), month, m.group(1)) if month else None
-    if parts is None:
-        return None
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        return None
-
-
-def _month(word: str) -> int | None:
-    w = word.lower()
-    if w in BULAN:
-        return BULAN[w]
-    hits = {n for name, n in BULAN.items() if len(w) >= 3 and name.startswith(w)}
-    return hits.pop() if len(hits) == 1 else None
+    """A date field (``YYYY-MM-DD`` with or without a time, ``DD-MM-YYYY``, ``15 Maret 2023``),
+    cleaned like every field, as :func:`pantau.dates.as_date` reads it."""
+    return dates.as_date(as_text(value))
 
 
 def clean_url(value: Any, base: str) -> str | None:
@@ -138,24 +106,13 @@ def record_hash(raw: dict) -> str:
 def region_kind_for(jenis_code: str | None) -> str | None:
     """Which level issues this jenis: ``id`` (national), ``provinsi``, ``kabupaten``, ``kota``,
     ``daerah`` (any region, e.g. Perda) or None."""
-    return nlp_metadata.JENIS_LEVEL.get(jenis_code or "")
-
-
-def resolve_region(name: str | None, kind: str | None = None) -> str | None:
-    if not name:
-        return None
-    code = wilayah.resolve(name, kind) or wilayah.resolve(name)
-    if code is None:
-        stripped = _REGION_NOISE.sub("", name.split(".")[-1].strip())
-        if stripped != name:
-            code = wilayah.resolve(stripped, kind) or wilayah.resolve(stripped)
-    return code
+    return legal.JENIS_LEVEL.get(jenis_code or "")
 
 
 def normalise_jenis(*texts: str | None, region_kind: str | None = None) -> tuple[str, str] | None:
     for t in texts:
         if t:
-            hit = nlp_metadata.normalise_jenis(t, region_kind)
+            hit = legal.normalise_jenis(t, region_kind)
             if hit:
                 return hit
     return None
@@ -163,14 +120,14 @@ def normalise_jenis(*texts: str | None, region_kind: str | None = None) -> tuple
 
 def parse_title(judul: str, region_hint: str | None):
     try:
-        return nlp_metadata.parse_title(judul, region_hint=region_hint)
+        return _parse_title(judul, region_hint=region_hint)
     except Exception:  # a title the parser cannot read is still a title
         return None
 
 
 def region_slug(code: str) -> str | None:
-    """The region as BPK writes it in its URLs: ``kab-batang``, ``kota-pekalongan``,
-    ``prov-jawa-tengah`` (research §2)."""
+    """The region as BPK (peraturan.bpk.go.id) writes it in its URLs: ``kab-batang``,
+    ``kota-pekalongan``, ``prov-jawa-tengah``."""
     w = wilayah.by_code().get(code)
     if w is None:
         return None
@@ -286,7 +243,8 @@ class RegulationRecords:
         own = wilayah.by_code().get(self.source.region or "")
         if own is not None and (kind is None or own.kind == kind):
             return own.kode
-        named = resolve_region(teu, kind) or resolve_region(tempat, kind)
+        named = (wilayah.resolve(teu, kind, catalogue_field=True)
+                 or wilayah.resolve(tempat, kind, catalogue_field=True))
         if named:
             return named
         if own is not None and kind == "provinsi":

@@ -1,4 +1,4 @@
-"""Base spiders for the HTML sites of two common JDIH CMS families (research §1.5).
+"""The spiders for the HTML sites of two common JDIH CMS families.
 
 - ``jdih_cms:baghukum``: the CodeIgniter "baghukum-jdih" CMS of JDIH Kabupaten Batang. The
   listing is loaded by AJAX: ``POST /page/load_data_dokumen_tag/<page>`` with the form fields
@@ -32,8 +32,8 @@ from scrapy.http import TextResponse
 from scrapy.selector import Selector
 
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
-from crawler.spiders.base.common import SourceSpider
-from crawler.spiders.base.records import Record, RegulationRecords, as_year
+from crawler.spiders.base import SourceSpider
+from crawler.spiders.records import Record, RegulationRecords, as_year
 
 _API_KEY = re.compile(r"""\bapi_key\b['"]?\s*[:=]\s*['"]([^'"\s]{4,})['"]""")
 _SLUG = re.compile(r"""\bslug\b['"]?\s*:\s*['"]([a-z0-9_-]+)['"]""")

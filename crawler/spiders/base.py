@@ -1,5 +1,5 @@
-"""What every source spider shares: its registry entry, polite requests, what it knew before,
-and listing failures."""
+"""The base class of every source spider: its registry entry, polite requests, what it knew
+before, and listing failures."""
 
 from __future__ import annotations
 

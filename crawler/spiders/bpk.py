@@ -1,5 +1,5 @@
-"""Base spider for peraturan.bpk.go.id, the BPK database of central and regional regulations
-(research §2). It holds almost every region's Perda/Perbup/Perwal/Pergub, so a source of this
+"""The spider for peraturan.bpk.go.id, the BPK database of central and regional regulations.
+It holds almost every region's Perda/Perbup/Perwal/Pergub, so a source of this
 kind is always kept to the ``regions`` it is configured for.
 
 - Search: ``/Search?keywords=<q>&jenis=<code>&p=<page>`` (one search per keyword and BPK jenis
@@ -28,11 +28,12 @@ from scrapy.http import TextResponse
 from pantau import wilayah
 
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
-from crawler.spiders.base.common import SourceSpider
-from crawler.spiders.base.records import (Record, RegulationRecords, as_text, normalise_jenis,
-                                          region_slug, resolve_region)
+from crawler.spiders.base import SourceSpider
+from crawler.spiders.records import (Record, RegulationRecords, as_text, normalise_jenis,
+                                     region_slug)
 
-# BPK's ``jenis`` search codes (third-party, research §2: verify against the live site).
+# BPK's ``jenis`` search codes as an open-source scraper of the site uses them
+# (Masozee/bpk_scrapper, src/config/bpk_config.py); not checked against the live site.
 BPK_JENIS = {"perda": "19", "pergub": "20", "perbup": "23", "perwal": "23"}
 LABELS = ("Judul", "T.E.U. Badan", "T.E.U. Badan/Pengarang", "Pengarang", "Nomor", "Tahun",
           "Tipe Dokumen", "Bentuk", "Singkatan Bentuk", "Bentuk Singkat", "Tempat Penetapan",
@@ -133,7 +134,7 @@ class BpkSpider(RegulationRecords, SourceSpider):
 
     def card_region(self, heading: dict | None, detail_url: str) -> str | None:
         if heading:
-            code = resolve_region(heading["region"])
+            code = wilayah.resolve(heading["region"], catalogue_field=True)
             if code:
                 return code
         slug = detail_url.rstrip("/").rsplit("/", 1)[-1].lower()

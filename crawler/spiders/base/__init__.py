@@ -1,1 +1,0 @@
-"""One base spider per source family (JDIHN feed, JDIH CMS, BPK, news)."""
