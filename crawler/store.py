@@ -3,13 +3,12 @@ and the little a crawl needs to know from earlier runs (validators, unchanged pa
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from nlp import metadata as nlp_metadata
 from nlp import text as nlp_text
+from pantau import legal
 
 from katalog import importer
 from katalog.blobs import BlobStore
@@ -110,7 +109,7 @@ def import_item(cat: Catalogue, item, fetched: list, source: Source, run: Source
             if existing is not None:
                 key = existing.reg_key
             elif main is not None:
-                key = f"{'berita' if item.kind == 'news' else 'berkas'}/{main[0].sha256[:16]}"
+                key = legal.provisional_key(main[0].sha256, item.kind)
             else:
                 importer.record_failure(s, "metadata", item.url, "no_identity",
                                         "record has neither a full identity (jenis, nomor, tahun, "
@@ -149,8 +148,8 @@ def import_item(cat: Catalogue, item, fetched: list, source: Source, run: Source
 
 def _reg_key(item) -> str | None:
     if item.kind == "news":
-        return "berita/" + hashlib.sha256(item.url.encode()).hexdigest()[:16]
-    return nlp_metadata.make_reg_key(item.jenis_code, item.region_code, item.tahun, item.nomor)
+        return legal.news_key(item.url)
+    return legal.make_reg_key(item.jenis_code, item.region_code, item.tahun, item.nomor)
 
 
 def _media_type(f) -> str:

@@ -21,8 +21,8 @@ from functools import cached_property
 from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
-from nlp.metadata import normalise_jenis
 from pantau import wilayah
+from pantau.legal import REG_KEY_PATTERN, normalise_jenis
 
 from .records import PROGRAMS, STATUS_UNKNOWN
 
@@ -54,8 +54,6 @@ _IDENTIFIER = re.compile(
     r"|(?<![\w/])(?P<jenis2>" + _JENIS + r")\s+(?:(?:nomor|no\.?)\s*)?(?P<nomor2>\d+[a-z]?)"
     r"\s*(?:/\s*|\s+tahun\s+|\s+)(?P<tahun2>" + _YEAR + r")\b",
     re.I)
-_REG_KEY = re.compile(r"(?<![\w/])(?P<jenis>[a-z]+)/(?P<region>id|\d{2}(?:\.\d{2})?)/(?P<tahun>\d{4})"
-                      r"/(?P<nomor>[a-z0-9.\-]+)(?![\w/])", re.I)
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
@@ -121,7 +119,7 @@ def _nomor(text: str) -> str:
 
 def find_identifier(text: str) -> tuple[Identifier | None, str]:
     """The first regulation identity in ``text`` and the text without it."""
-    m = _REG_KEY.search(text)
+    m = REG_KEY_PATTERN.search(text)
     if m:
         ident = Identifier(nomor=m["nomor"].lower(), tahun=int(m["tahun"]),
                            jenis_code=m["jenis"].lower(), reg_key=m.group().lower(), text=m.group())
