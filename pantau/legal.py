@@ -23,7 +23,7 @@ import re
 from typing import NamedTuple
 
 __all__ = [
-    "JENIS", "JENIS_LEVEL", "FORMS", "normalise_jenis",
+    "JENIS", "JENIS_LEVEL", "FORMS", "normalise_jenis", "nomor_tahun",
     "make_reg_key", "RegKey", "REG_KEY_PATTERN", "parse_reg_key",
     "PROVISIONAL_PREFIXES", "provisional_key", "news_key", "is_provisional",
 ]
@@ -199,7 +199,24 @@ def _jenis_code(t: str, region_kind: str | None) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- reg_key
+# --------------------------------------------------------------------------- nomor and reg_key
+
+def nomor_tahun(nomor: str, tahun: str | None, *, year_shorthand: bool) -> tuple[str, str | None]:
+    """A nomor as written, without spaces around its separators ("800 / 123 / 2023" ->
+    "800/123/2023"), and its tahun: the one given, else the year that ends the nomor, as a
+    circular's or decree's archival number carries it ("800/123/2023" -> "2023").
+    ``year_shorthand``: the instrument writes "Nomor 12/2023" for "Nomor 12 Tahun 2023", so such a
+    nomor is "12"; otherwise (a circular's, a decree's) the number stays whole."""
+    nomor = re.sub(r"\s*([./-])\s*", r"\1", nomor)
+    if not tahun:
+        ym = re.search(r"[/.-]((?:19|20)\d{2})$", nomor)
+        if ym:
+            tahun = ym.group(1)
+            short = re.fullmatch(r"(\d+)/(?:19|20)\d{2}", nomor)
+            if short and year_shorthand:
+                nomor = short.group(1)
+    return nomor, tahun
+
 
 def make_reg_key(jenis_code: str | None, region_code: str | None, tahun: int | str | None,
                  nomor: str | None) -> str | None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pantau.legal import make_reg_key, normalise_jenis
+from pantau.legal import make_reg_key, nomor_tahun, normalise_jenis
 
 from ..identity import issuer_region, readable_tentang
 from .patterns import load_patterns
@@ -129,20 +129,13 @@ def find_citations(text: str, *, context_region: str | None = None,
             or normalise_jenis(jenis_text, region_kind)
         if not jn:
             continue
-        nomor = m.group("nomor") or m.group("snomor")
-        tahun = m.group("tahun") or m.group("stahun")
-        nomor = re.sub(r"\s*([./-])\s*", r"\1", nomor)
-        if not tahun:
-            ym = re.search(r"[/.-]((?:19|20)\d{2})$", nomor)
-            if ym:
-                tahun = ym.group(1)
-                # "PMK Nomor 72/2024" is shorthand for "Nomor 72 Tahun 2024"; a circular's or
-                # decree's "800/123/2023" is its archival number and stays whole
-                short = re.fullmatch(r"(\d+)/(?:19|20)\d{2}", nomor)
-                if short and _family(jn[1]) not in ("se", "kep", "in"):
-                    nomor = short.group(1)
-            elif "/" not in nomor:
-                continue  # "PERDAKAB. BATANG NO. 20, BD …": a catalogue line, not a citation
+        # "PMK Nomor 72/2024" is shorthand for "Nomor 72 Tahun 2024"; a circular's or
+        # decree's "800/123/2023" is its archival number and stays whole
+        nomor, tahun = nomor_tahun(m.group("nomor") or m.group("snomor"),
+                                   m.group("tahun") or m.group("stahun"),
+                                   year_shorthand=_family(jn[1]) not in ("se", "kep", "in"))
+        if not tahun and "/" not in nomor:
+            continue  # "PERDAKAB. BATANG NO. 20, BD …": a catalogue line, not a citation
         region = issuer_region(jn[1], region_words, context_region=context_region)
         tentang, tentang_end = _tentang(text, m.end(), news)
         out.append(Citation(jn[0], jn[1], nomor, int(tahun) if tahun else None, tentang, region,

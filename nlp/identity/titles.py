@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from pantau import wilayah
-from pantau.legal import JENIS, JENIS_LEVEL, make_reg_key, normalise_jenis
+from pantau.legal import JENIS, JENIS_LEVEL, make_reg_key, nomor_tahun, normalise_jenis
 
 __all__ = ["DocumentMeta", "parse_title", "extract_metadata", "readable_tentang", "issuer_region"]
 
@@ -176,16 +176,9 @@ def _fill_identity(meta: DocumentMeta, m: re.Match[str], region_kind: str | None
     nomor = m.group("nomor")
     tahun = m.group("tahun")
     if nomor:
-        nomor = re.sub(r"\s*([./-])\s*", r"\1", nomor)
-        if not tahun:
-            # "Nomor 800/123/2023": a circular or decree number carries its year.
-            ym = re.search(r"[/.-]((?:19|20)\d{2})$", nomor)
-            if ym:
-                tahun = ym.group(1)
-                # "Nomor 12/2023" on a peraturan is shorthand for "Nomor 12 Tahun 2023".
-                short = re.fullmatch(r"(\d+)/(?:19|20)\d{2}", nomor)
-                if short and meta.jenis_code and meta.jenis_code.startswith("per"):
-                    nomor = short.group(1)
+        # "Nomor 12/2023" on a peraturan is shorthand for "Nomor 12 Tahun 2023".
+        nomor, tahun = nomor_tahun(nomor, tahun, year_shorthand=bool(
+            meta.jenis_code and meta.jenis_code.startswith("per")))
         meta.nomor = nomor
     if tahun:
         meta.tahun = int(tahun)

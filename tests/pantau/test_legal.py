@@ -15,6 +15,7 @@ from pantau.legal import (
     is_provisional,
     make_reg_key,
     news_key,
+    nomor_tahun,
     normalise_jenis,
     parse_reg_key,
     provisional_key,
@@ -144,3 +145,16 @@ def test_provisional_keys():
     assert PROVISIONAL_PREFIXES == ("berkas/", "berita/")
     assert is_provisional(provisional_key(sha)) and is_provisional(news_key(url))
     assert not is_provisional("perbup/33.25/2024/30")
+
+
+@pytest.mark.parametrize("nomor, tahun, shorthand, expected", [
+    ("30", "2024", True, ("30", "2024")),
+    ("800 / 123 / 2023", None, False, ("800/123/2023", "2023")),
+    ("800/123/2023", None, True, ("800/123/2023", "2023")),
+    ("12/2023", None, True, ("12", "2023")),
+    ("12/2023", None, False, ("12/2023", "2023")),
+    ("12/2023", "2024", True, ("12/2023", "2024")),
+    ("188.45/12", None, True, ("188.45/12", None)),
+])
+def test_nomor_tahun(nomor, tahun, shorthand, expected):
+    assert nomor_tahun(nomor, tahun, year_shorthand=shorthand) == expected
