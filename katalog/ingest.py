@@ -85,15 +85,28 @@ class StoredRead:
     outcome: Outcome
 
 
-def read_stored_file(session: Session, blobs: BlobStore, file: DocumentFile, settings, *,
+def read_stored_text(data: bytes, media_type: str | None, filename: str | None,
+                     settings) -> nlp_text.ExtractedText:
+    """The text of a stored file's bytes, read in a child process with a hard time limit (scans
+    go through OCR, cached by page-image hash). Never inside a catalogue transaction: OCR can
+    take minutes, and a forked child must not inherit an open database connection mid-use.
+
+    Raises ``nlp.text.TextExtractionError`` when the file cannot be read.
+    """
+    return nlp_text.extract_text_guarded(
+        data, media_type, filename=filename, timeout=settings.document_timeout,
+        max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, ocr=True,
+        cache_dir=settings.cache_dir / "ocr")
+
+
+def read_stored_file(session: Session, file: DocumentFile, extracted: nlp_text.ExtractedText, *,
                      region_hint: str | None = None, kind: str = DocumentKind.REGULATION,
                      create: bool = False) -> StoredRead:
-    """Read a stored file's text into ``page_text``, identify its document and store its facts.
+    """Store a file's text (from :func:`read_stored_text`) into ``page_text``, identify its
+    document and store its facts: the one path for every file, whether fetched by the crawler,
+    ingested by hand or uploaded.
 
-    The one path for every file, fetched by the crawler, ingested by hand or uploaded:
-
-    - the text is read in a child process with a hard time limit (scans go through OCR, cached
-      by page-image hash), and the file's ``text_status`` says how far it can be trusted;
+    - the file's ``text_status`` says how far its text can be trusted;
     - a file of no document gets one only when ``create`` (ingest and upload): keyed by the
       identity its text states, else provisionally by its SHA-256;
     - the main file (``utama``) of a regulation states the document's identity: what it says is
@@ -101,14 +114,7 @@ def read_stored_file(session: Session, blobs: BlobStore, file: DocumentFile, set
       with a document already known under it). News has no legal identity of its own; an
       abstrak or lampiran does not speak for its document's identity;
     - the document's facts from this file are replaced.
-
-    Raises ``nlp.text.TextExtractionError`` (unreadable) or ``FileNotFoundError`` (blob missing).
     """
-    data = blobs.get(file.sha256)
-    extracted = nlp_text.extract_text_guarded(
-        data, file.media_type, filename=file.filename, timeout=settings.document_timeout,
-        max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, ocr=True,
-        cache_dir=settings.cache_dir / "ocr")
     importer.replace_page_texts(session, file, extracted.pages)
     file.text_status = text_status(extracted)
     doc = session.get(Document, file.document_id) if file.document_id is not None else None
@@ -180,18 +186,21 @@ def ingest_bytes(cat: Catalogue, data: bytes, *, locator: str, filename: str | N
         head = data[:60].decode("utf-8", "replace").strip()
         return _fail(cat, result, Stage.TEXT, "not_pdf",
                      f"file is named .pdf but is {media_type} (starts with {head!r})", source, run_id)
-    with cat.session() as s:
-        file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
-                                       filename=filename)
-        try:
-            read = read_stored_file(s, blobs, file, settings, region_hint=region_hint, kind=kind,
-                                    create=True)
-        except nlp_text.TextExtractionError as exc:
+    try:
+        extracted = read_stored_text(data, media_type, filename, settings)
+    except nlp_text.TextExtractionError as exc:
+        with cat.session() as s:
+            file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
+                                           filename=filename)
             file.text_status = TextStatus.GAGAL
             importer.record_failure(s, Stage.TEXT, locator, exc.reason, str(exc), sha256=sha,
                                     source_id=source.id, run_id=run_id)
-            result.outcome, result.reason, result.detail = Outcome.FAILED, exc.reason, str(exc)
-            return result
+        result.outcome, result.reason, result.detail = Outcome.FAILED, exc.reason, str(exc)
+        return result
+    with cat.session() as s:
+        file, _ = importer.upsert_file(s, sha, media_type=media_type, size=len(data),
+                                       filename=filename)
+        read = read_stored_file(s, file, extracted, region_hint=region_hint, kind=kind, create=True)
         doc = read.document
         importer.add_sighting(s, doc, url or locator, source=source, run=run, file_sha256=sha)
         importer.resolve_failures(s, locator)
@@ -240,15 +249,19 @@ def extract_pending(cat: Catalogue, *, everything: bool = False, progress=None) 
     for sha in shas:
         res = IngestResult(locator=f"sha256:{sha}", sha256=sha)
         with cat.session() as s:
-            file = s.get(DocumentFile, sha)
-            try:
-                read = read_stored_file(s, blobs, file, cat.settings)
-            except (nlp_text.TextExtractionError, FileNotFoundError) as exc:
-                reason = getattr(exc, "reason", "blob_missing")
-                file.text_status = TextStatus.GAGAL
+            media_type, filename = s.execute(select(DocumentFile.media_type, DocumentFile.filename)
+                                             .where(DocumentFile.sha256 == sha)).one()
+        try:
+            extracted = read_stored_text(blobs.get(sha), media_type, filename, cat.settings)
+        except (nlp_text.TextExtractionError, FileNotFoundError) as exc:
+            reason = getattr(exc, "reason", "blob_missing")
+            with cat.session() as s:
+                s.get(DocumentFile, sha).text_status = TextStatus.GAGAL
                 importer.record_failure(s, Stage.TEXT, res.locator, reason, str(exc), sha256=sha)
-                res.outcome, res.reason, res.detail = Outcome.FAILED, reason, str(exc)
-            else:
+            res.outcome, res.reason, res.detail = Outcome.FAILED, reason, str(exc)
+        else:
+            with cat.session() as s:
+                read = read_stored_file(s, s.get(DocumentFile, sha), extracted)
                 if read.document is not None:
                     res.reg_key, res.outcome = read.document.reg_key, read.outcome
                 importer.resolve_failures(s, res.locator)
