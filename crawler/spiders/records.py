@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
-from nlp.identity import parse_title as _parse_title
+from nlp import identity
 from pantau import dates, legal, wilayah
 
 NULLS = {"", "-", "--", "—", "null", "none", "nil", "n/a", "0000-00-00", "0000-00-00 00:00:00"}
@@ -103,13 +103,8 @@ def record_hash(raw: dict) -> str:
 
 # --------------------------------------------------------------------------- region and jenis
 
-def region_kind_for(jenis_code: str | None) -> str | None:
-    """Which level issues this jenis: ``id`` (national), ``provinsi``, ``kabupaten``, ``kota``,
-    ``daerah`` (any region, e.g. Perda) or None."""
-    return legal.JENIS_LEVEL.get(jenis_code or "")
-
-
 def normalise_jenis(*texts: str | None, region_kind: str | None = None) -> tuple[str, str] | None:
+    """The jenis of the first of ``texts`` that names one (a record's jenis, then its abbreviation)."""
     for t in texts:
         if t:
             hit = legal.normalise_jenis(t, region_kind)
@@ -120,7 +115,7 @@ def normalise_jenis(*texts: str | None, region_kind: str | None = None) -> tuple
 
 def parse_title(judul: str, region_hint: str | None):
     try:
-        return _parse_title(judul, region_hint=region_hint)
+        return identity.parse_title(judul, region_hint=region_hint)
     except Exception:  # a title the parser cannot read is still a title
         return None
 
@@ -236,7 +231,7 @@ class RegulationRecords:
         the source's own region, unless the jenis belongs to another level (a Pergub on a
         kabupaten's site), then ``teuBadan``/``tempatTerbit`` (``"Jawa Tengah.Kabupaten Batang"``).
         """
-        level = region_kind_for(jenis_code)
+        level = legal.JENIS_LEVEL.get(jenis_code or "")
         if level == "id":
             return "id"
         kind = level if level in ("provinsi", "kabupaten", "kota") else None
