@@ -4,48 +4,24 @@ their evidence, facts, and the adoption matrix. Views call these; they never que
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from . import paging
 from .adoption import load_indicators
 from katalog.db import Catalogue
 from katalog.models import AdoptionStatus, Document, DocumentFile, Fact, PageText, Region, Sighting, Source, SourceRun
 from katalog.types import iso
 
 MAX_PER_PAGE = 200
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-
 MAX_PAGE = 1_000_000
 
 
-def clamp(page, per_page, default: int = 50) -> tuple[int, int]:
-    try:
-        page = max(1, min(MAX_PAGE, int(page or 1)))  # a huge page would overflow the OFFSET
-    except (TypeError, ValueError):
-        page = 1
-    try:
-        per_page = max(1, min(MAX_PER_PAGE, int(per_page or default)))
-    except (TypeError, ValueError):
-        per_page = default
-    return page, per_page
+def clamp(page, per_page) -> tuple[int, int]:
+    """Page number and size of a listing from request arguments (50 a page unless asked)."""
+    return paging.clamp(page, per_page, default_per_page=50, max_per_page=MAX_PER_PAGE,
+                        max_page=MAX_PAGE)
 
 
 def region_dict(r: Region) -> dict:
@@ -143,7 +119,7 @@ def document_summary(d: Document) -> dict:
 
 def documents(cat: Catalogue, *, region: str | None = None, province: str | None = None,
               jenis: str | None = None, tahun: int | None = None, kind: str | None = None,
-              page=1, per_page=50) -> Page:
+              page=1, per_page=50) -> paging.Page:
     page, per_page = clamp(page, per_page)
     with cat.session() as s:
         q = select(Document)
@@ -159,8 +135,9 @@ def documents(cat: Catalogue, *, region: str | None = None, province: str | None
         if kind:
             q = q.where(Document.kind == kind)
         total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-        rows = s.scalars(q.order_by(Document.id.desc()).limit(per_page).offset((page - 1) * per_page))
-        return Page([document_summary(d) for d in rows], total, page, per_page)
+        rows = s.scalars(q.order_by(Document.id.desc()).limit(per_page)
+                         .offset(paging.offset(page, per_page)))
+        return paging.Page([document_summary(d) for d in rows], total, page, per_page)
 
 
 def document_detail(cat: Catalogue, reg_key: str) -> dict | None:
@@ -205,7 +182,7 @@ def fact_dict(f: Fact) -> dict:
 
 
 def facts(cat: Catalogue, *, reg_key: str | None = None, kind: str | None = None, page=1,
-          per_page=50) -> Page:
+          per_page=50) -> paging.Page:
     page, per_page = clamp(page, per_page)
     with cat.session() as s:
         q = select(Fact, Document.reg_key).join(Document, Document.id == Fact.document_id)
@@ -214,8 +191,10 @@ def facts(cat: Catalogue, *, reg_key: str | None = None, kind: str | None = None
         if kind:
             q = q.where(Fact.kind == kind)
         total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-        rows = s.execute(q.order_by(Fact.id).limit(per_page).offset((page - 1) * per_page)).all()
-        return Page([{"reg_key": key, **fact_dict(f)} for f, key in rows], total, page, per_page)
+        rows = s.execute(q.order_by(Fact.id).limit(per_page)
+                         .offset(paging.offset(page, per_page))).all()
+        return paging.Page([{"reg_key": key, **fact_dict(f)} for f, key in rows], total, page,
+                           per_page)
 
 
 def new_documents(cat: Catalogue, *, region: str | None = None, province: str | None = None,

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from katalog import apikeys
 from indices import queries
 from indices.adoption import STATUSES, load_indicators
+from indices.paging import Page
 
 from . import context
 
@@ -21,12 +22,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 
-def _paged(page: queries.Page, endpoint: str, **args) -> dict:
+def _paged(page: Page, endpoint: str, **args) -> dict:
     def link(n):
+        if n is None:
+            return None
         return url_for(endpoint, page=n, per_page=page.per_page, **{k: v for k, v in args.items() if v})
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
-            "next": link(page.page + 1) if page.has_next else None,
-            "previous": link(page.page - 1) if page.has_previous else None}
+            "next": link(page.next_page), "previous": link(page.previous_page)}
 
 
 def _int_arg(name: str) -> int | None:
@@ -73,8 +75,7 @@ def regions():
     kind, province = request.args.get("kind"), request.args.get("province")
     rows = queries.matrix(context.catalogue(), kind=kind, province=province)
     page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
-    chunk = rows[(page - 1) * per_page: page * per_page]
-    return jsonify(_paged(queries.Page(chunk, len(rows), page, per_page), "api.regions",
+    return jsonify(_paged(Page.of(rows, page, per_page), "api.regions",
                           kind=kind, province=province))
 
 
@@ -134,8 +135,7 @@ def statuses():
     kind, province = request.args.get("kind"), request.args.get("province")
     rows = queries.matrix(context.catalogue(), kind=kind, province=province, indicator=indicator, status=status)
     page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
-    chunk = rows[(page - 1) * per_page: page * per_page]
-    return jsonify(_paged(queries.Page(chunk, len(rows), page, per_page), "api.statuses",
+    return jsonify(_paged(Page.of(rows, page, per_page), "api.statuses",
                           indicator=indicator, status=status, kind=kind, province=province))
 
 

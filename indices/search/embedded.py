@@ -37,6 +37,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Query
 
+from ..paging import offset
 from . import analysis
 from .engine import SearchError, SearchIndex, mapping_version, version_of, versioned_name
 from .highlight import Highlighter, best_fragment, leading_fragment
@@ -251,11 +252,11 @@ class EmbeddedIndex(SearchIndex):
         if searcher is None:
             return result
         query, scored = self._query(req)
-        offset = (req.page - 1) * req.per_page
+        skip = offset(req.page, req.per_page)
         if scored:
-            found = searcher.search(query, req.per_page, count=True, offset=offset)
+            found = searcher.search(query, req.per_page, count=True, offset=skip)
         else:
-            found = searcher.search(query, req.per_page, count=True, offset=offset,
+            found = searcher.search(query, req.per_page, count=True, offset=skip,
                                     order_by_field="tahun", order=tantivy.Order.Desc)
         result.total = found.count
         marker = Highlighter(_highlight_keys(req.query, req.exact), exact=req.exact)

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 from pantau import wilayah
 from pantau.legal import REG_KEY_PATTERN, normalise_jenis
 
+from ..paging import clamp
 from .records import PROGRAMS, STATUS_UNKNOWN
 
 MAX_PER_PAGE = 100
@@ -185,8 +186,10 @@ class SearchRequest:
 
     def __post_init__(self):
         # a huge page makes the engine allocate offset+limit slots (tantivy aborts the process)
-        object.__setattr__(self, "page", max(1, min(int(self.page), MAX_PAGE)))
-        object.__setattr__(self, "per_page", max(1, min(int(self.per_page), MAX_PER_PAGE)))
+        page, per_page = clamp(self.page, self.per_page, default_per_page=10,
+                               max_per_page=MAX_PER_PAGE, max_page=MAX_PAGE)
+        object.__setattr__(self, "page", page)
+        object.__setattr__(self, "per_page", per_page)
         object.__setattr__(self, "q", (self.q or "").strip()[:MAX_QUERY_CHARS])
 
     @classmethod
@@ -225,14 +228,9 @@ class SearchRequest:
         getlist = getattr(args, "getlist", lambda k: [args[k]] if k in args else [])
         filters = [(k, v) for k in args.keys() if _canonical(k) in FILTER_NAMES
                    for v in getlist(k) if str(v).strip()]
-        def _int(name, default):
-            try:
-                return int(args.get(name, default))
-            except (TypeError, ValueError):
-                return default
         return cls.build(args.get("q", "") or "", filters,
                          exact=str(args.get("exact", "")).lower() in _TRUE,
-                         page=_int("page", 1), per_page=_int("per_page", 10), strict=False)
+                         page=args.get("page"), per_page=args.get("per_page"), strict=False)
 
     @cached_property
     def query(self) -> ParsedQuery:

@@ -19,6 +19,7 @@ import re
 import time
 from urllib.parse import quote
 
+from ..paging import offset
 from .analysis import analysis_settings, token_key, words
 from .clients import RETRYABLE_STATUS, ResponseError, Transport, connect
 from .engine import EngineUnavailable, SearchError, SearchIndex, mapping, versioned_name
@@ -99,7 +100,7 @@ def search_body(req: SearchRequest) -> dict:
                       "must_not": must_not, "filter": filters(req)}}
     body = {
         "query": query,
-        "from": (req.page - 1) * req.per_page,
+        "from": offset(req.page, req.per_page),
         "size": req.per_page,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,

@@ -1,4 +1,4 @@
-"""The result page every engine returns: hits with highlights, facets, total and next/previous.
+"""The result page every engine returns: hits with highlights, facets, and paging.
 
 Both engines fill the same dataclasses, so callers (CLI, web app, tests) never see which one ran.
 """
@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from pantau import wilayah
 
+from ..paging import Page
 from .parser import SearchRequest
 from .records import PROGRAMS, STATUS_UNKNOWN
 
@@ -89,42 +90,33 @@ class FacetValue:
     label: str
 
 
-@dataclass
-class ResultPage:
+@dataclass(kw_only=True)
+class ResultPage(Page):
+    """A page of hits (``items``, also ``hits``) for ``request``, with facets over every match."""
+
     request: SearchRequest
-    total: int = 0
-    hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     engine: str = ""
     took_ms: float = 0.0
+
+    def __post_init__(self):
+        self.page, self.per_page = self.request.page, self.request.per_page
+
+    @property
+    def hits(self) -> list[Hit]:
+        return self.items
 
     @property
     def query(self) -> str:
         return self.request.q
 
     @property
-    def page(self) -> int:
-        return self.request.page
-
-    @property
-    def per_page(self) -> int:
-        return self.request.per_page
-
-    @property
-    def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
     def next_url(self) -> str | None:
-        return self.request.url(self.page + 1) if self.has_next else None
+        return self.request.url(self.next_page) if self.has_next else None
 
     @property
     def previous_url(self) -> str | None:
-        return self.request.url(self.page - 1) if self.has_previous else None
+        return self.request.url(self.previous_page) if self.has_previous else None
 
     def to_dict(self) -> dict:
         return {
