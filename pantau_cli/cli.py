@@ -239,8 +239,6 @@ def reindex(settings: Settings, engine: str | None) -> None:
 def search(settings: Settings, query: str, filters: tuple[str, ...], exact: bool, page: int,
            per_page: int, as_json: bool, engine: str | None) -> None:
     """Cari dokumen (search documents): kata, "frasa", -kata, "perbup 30 2024"."""
-    import re as _re
-
     from indices.search import EngineUnavailable, SearchRequest
     pairs = []
     for f in filters:
@@ -258,19 +256,20 @@ def search(settings: Settings, query: str, filters: tuple[str, ...], exact: bool
     except EngineUnavailable as exc:
         err.print(f"[red]Pencarian gagal[/red] ({idx.name}, {idx.location}): {exc}")
         sys.exit(1)
-    if as_json:
-        click.echo(json.dumps(res.to_dict(), ensure_ascii=False))
+    if as_json:  # the same page as /api/v1/search, passages as HTML
+        from webapp.render import search_page
+        click.echo(json.dumps(search_page(res), ensure_ascii=False))
         return
-    plain = lambda h: _re.sub(r"<[^>]+>", "", h).replace("&quot;", '"').replace("&amp;", "&")  # noqa: E731
     click.echo(f"{res.total} hasil untuk {query!r} (halaman {res.page})")
     for h in res.hits:
         click.echo(f"  {h.reg_key}  {h.title}")
-        if h.snippet_html:
-            click.echo(f"      {plain(h.snippet_html)[:160]}")
+        snippet = h.snippet.excerpt if h.snippet else ""
+        if snippet:
+            click.echo(f"      {snippet[:160]}")
         for p in h.passages:
             where = " ".join(x for x in (f"Pasal {p.pasal}" if p.pasal else "",
                                          f"ayat ({p.ayat})" if p.ayat else "") if x)
-            click.echo(f"      [{p.kind}{', ' + where if where else ''}] {plain(p.html)[:140]}")
+            click.echo(f"      [{p.kind}{', ' + where if where else ''}] {p.excerpt[:140]}")
     for name, values in res.facets.items():
         if values:
             click.echo(f"  {name}: " + ", ".join(f"{v.label} ({v.count})" for v in values[:8]))

@@ -16,7 +16,7 @@ from indices import queries
 from indices.adoption import STATUSES, load_indicators
 from indices.paging import Page
 
-from . import context
+from . import context, render
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -182,7 +182,7 @@ def search():
         result = context.search_index().search(req)
     except SearchError:
         return jsonify({"error": {"code": 503, "message": "search engine unavailable"}}), 503
-    out = result.to_dict()
+    out = render.search_page(result)
     base = url_for("api.search")
     for key in ("next", "previous"):
         if out[key]:

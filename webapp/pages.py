@@ -7,6 +7,7 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, g, render_template, request, send_file
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from indices import queries
@@ -117,6 +118,12 @@ def matriks():
                            provinces=_provinces(), kind=args["kind"], province=args["provinsi"],
                            indicator=args["indikator"], status=args["status"], sort_query=sort_query,
                            filter_args=filter_args)
+
+
+@bp.app_template_filter("passage_html")
+def passage_html(passage) -> Markup:
+    """A search passage in a page; ``render.passage_html`` escapes all of its text."""
+    return Markup(render.passage_html(passage))
 
 
 @bp.get("/cari")

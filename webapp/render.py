@@ -1,14 +1,17 @@
-"""Rendering a document's extracted text as safe HTML: facts highlighted, Pasal anchored.
+"""Rendering text as safe HTML: a document's extracted text (facts highlighted, Pasal anchored)
+and the passages of a search result (matches highlighted), which the search API publishes too.
 
 All text comes from untrusted sites, so every character is escaped; only our own ``<mark>`` and
-``<span id>`` tags are added, at offsets from the catalogue.
+``<span id>`` tags are added, at offsets from the catalogue or the search index.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import asdict
 
+from indices.search.result import Hit, Passage, ResultPage
 from nlp.text import PAGE_SEPARATOR
 
 _PASAL = re.compile(r"(?m)^[ \t]*Pasal[ \t]+(\d+[A-Z]?)[ \t]*$")
@@ -48,3 +51,51 @@ def highlight(text: str, facts: list[dict], max_chars: int = 400_000) -> str:
         pos = offset
     out.append(html.escape(text[pos:]))
     return "".join(out).replace("\f", "\n")
+
+
+def passage_html(passage: Passage | None) -> str:
+    """A search passage as HTML: each match in a ``<mark>``, "…" where the text was cut."""
+    if passage is None:
+        return ""
+    text = passage.text
+    out = ["…" if passage.clipped_start else ""]
+    pos = 0
+    for start, end in passage.matches:
+        out.append(html.escape(text[pos:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    out.append("…" if passage.clipped_end else "")
+    return "".join(out)
+
+
+def search_page(result: ResultPage) -> dict:
+    """A search result page as ``/api/v1/search`` and ``pantau search --json`` publish it: each
+    passage as HTML (``html``), the body fragment again as ``snippet_html``."""
+    req = result.request
+    return {
+        "query": req.q,
+        "exact": req.exact,
+        "filters": {k: list(v) for k, v in req.filters.items()},
+        "engine": result.engine,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "next": result.next_url,
+        "previous": result.previous_url,
+        "hits": [_hit(h) for h in result.hits],
+        "facets": {name: [asdict(v) for v in values] for name, values in result.facets.items()},
+    }
+
+
+def _hit(hit: Hit) -> dict:
+    return {
+        "reg_key": hit.reg_key, "title": hit.title, "score": round(hit.score, 4),
+        "highlights": [{"field": p.field, "html": passage_html(p), "kind": p.kind,
+                        "pasal": p.pasal, "ayat": p.ayat, "page": p.page, "start": p.start,
+                        "end": p.end} for p in hit.highlights],
+        "kind": hit.kind, "jenis_code": hit.jenis_code, "nomor": hit.nomor, "tahun": hit.tahun,
+        "region_code": hit.region_code, "kode_provinsi": hit.kode_provinsi, "status": hit.status,
+        "programs": list(hit.programs), "has_obligation": hit.has_obligation,
+        "snippet_html": passage_html(hit.snippet),
+    }

@@ -2,7 +2,10 @@
 
     request args ──parser──▶ SearchRequest (ParsedQuery + filters)
                  ──engine──▶ tantivy query (embedded.py) | ES/OS body (remote.search_body)
-                 ──result──▶ ResultPage (hits with highlights and Pasal, facets, next/previous)
+                 ──result──▶ ResultPage (hits with their passages and Pasal, facets, next/previous)
+
+A passage is plain text with the offsets of the words that matched: the search layer makes no
+HTML (the web app renders passages, ``webapp.render``).
 
 Which engine runs is a setting (``PANTAU_SEARCH_ENGINE``: ``embedded`` (default), ``opensearch``
 or ``elasticsearch``; ``PANTAU_SEARCH_URL``; ``PANTAU_SEARCH_INDEX_PREFIX``). Every engine is a
@@ -14,12 +17,12 @@ from __future__ import annotations
 
 from .engine import EngineUnavailable, SearchError, SearchIndex, SyncReport
 from .parser import FILTER_NAMES, Identifier, ParsedQuery, SearchRequest, parse_query
-from .result import FACETS, FacetValue, Highlight, Hit, ResultPage
+from .result import FACETS, FacetValue, Hit, Passage, ResultPage
 
 ENGINES = ("embedded", "opensearch", "elasticsearch")
 
-__all__ = ["ENGINES", "FACETS", "FILTER_NAMES", "EngineUnavailable", "FacetValue", "Highlight",
-           "Hit", "Identifier", "ParsedQuery", "ResultPage", "SearchError", "SearchIndex",
+__all__ = ["ENGINES", "FACETS", "FILTER_NAMES", "EngineUnavailable", "FacetValue", "Hit",
+           "Identifier", "ParsedQuery", "Passage", "ResultPage", "SearchError", "SearchIndex",
            "SearchRequest", "SyncReport", "open_index", "parse_query"]
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 import zlib
@@ -40,9 +39,9 @@ from tantivy import Occur, Query
 from ..paging import offset
 from . import analysis
 from .engine import SearchError, SearchIndex, mapping_version, version_of, versioned_name
-from .highlight import Highlighter, best_fragment, leading_fragment
+from .highlight import Highlighter, best_fragment, leading_fragment, whole
 from .parser import Identifier, ParsedQuery, SearchRequest
-from .result import ENGINE_FACET_SIZE, FACETS, FILTER_FIELDS, Highlight, Hit, ResultPage, facet_values
+from .result import ENGINE_FACET_SIZE, FACETS, FILTER_FIELDS, Hit, Passage, ResultPage, facet_values
 
 POINTER = "CURRENT"
 BASE = "documents"
@@ -353,8 +352,7 @@ def _highlight_keys(pq: ParsedQuery, exact: bool) -> set[str]:
 
 def _hit(src: dict, score: float, marker: Highlighter) -> Hit:
     body = src.get("body") or ""
-    frag = best_fragment(body, marker.matches(body))
-    highlights = [Highlight("body", frag[0] if frag else leading_fragment(body))]
+    highlights = [best_fragment(body, marker.matches(body)) or leading_fragment(body)]
     ranked = []
     passages = src.get("passages") or []
     if len(passages) > 2 * MAX_PASSAGES:  # rank cheaply first, then mark only the best few
@@ -365,23 +363,12 @@ def _hit(src: dict, score: float, marker: Highlighter) -> Hit:
             ranked.append((-len({k for _, _, k in found}), -len(found), p["start"], p, found))
     ranked.sort(key=lambda x: x[:3])
     for *_, p, found in ranked[:MAX_PASSAGES]:
-        highlights.append(Highlight("passage", _whole(p["text"], found), kind=p["kind"],
-                                    pasal=p.get("pasal"), ayat=p.get("ayat"), page=p.get("page"),
-                                    start=p.get("start"), end=p.get("end")))
+        highlights.append(Passage("passage", *whole(p["text"], found), kind=p["kind"],
+                                  pasal=p.get("pasal"), ayat=p.get("ayat"), page=p.get("page"),
+                                  start=p.get("start"), end=p.get("end")))
     return Hit(reg_key=src["reg_key"], title=src.get("title") or src["reg_key"], score=score,
                highlights=highlights, kind=src.get("kind"), jenis_code=src.get("jenis_code"),
                nomor=src.get("nomor"), tahun=src.get("tahun"), region_code=src.get("region_code"),
                kode_provinsi=src.get("kode_provinsi"), status=src.get("status"),
                programs=src.get("programs") or [], has_obligation=bool(src.get("has_obligation")))
 
-
-def _whole(text: str, found: list[tuple[int, int, str]]) -> str:
-    """A whole passage with its matches marked (engines use ``number_of_fragments: 0`` for it)."""
-    import html
-    out, pos = [], 0
-    for s, e, _ in found:
-        out.append(html.escape(text[pos:s]))
-        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        pos = e
-    out.append(html.escape(text[pos:]))
-    return re.sub(r"\s+", " ", "".join(out)).strip()

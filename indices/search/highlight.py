@@ -1,4 +1,5 @@
-"""Highlighting for the embedded engine: the fragment of a text with the most query words, as HTML.
+"""Highlighting for the embedded engine: the fragment of a text with the most query words, as a
+plain :class:`~indices.search.result.Passage` with the offsets of those words.
 
 A token matches when its stem (or, in exact mode, the token itself) is one the query asked for, so
 ``pendaftaran`` is marked for the query ``mendaftarkan``, as the engines' highlighters do.
@@ -9,10 +10,10 @@ rewrites the first letter as in ``menyapu`` → ``sapu``), so long regulations s
 
 from __future__ import annotations
 
-import html
 import re
 
 from .analysis import INDEX_KEYS, TOKEN_RE, index_key
+from .result import Passage, squash_spaces
 
 FRAGMENT_CHARS = 200
 _REACH = 64  # longest stretch of a token looked at on each side of a candidate
@@ -71,10 +72,9 @@ def matches(text: str, keys: set[str], *, exact: bool = False) -> list[tuple[int
 
 
 def best_fragment(text: str, found: list[tuple[int, int, str]],
-                  size: int = FRAGMENT_CHARS) -> tuple[str, int] | None:
-    """(HTML fragment, number of distinct keys in it) for the window of ``size`` characters of
-    ``text`` with the most distinct matched keys (``found``: ``Highlighter.matches``); None when
-    nothing matched."""
+                  size: int = FRAGMENT_CHARS) -> Passage | None:
+    """The window of ``size`` characters of ``text`` with the most distinct matched keys
+    (``found``: ``Highlighter.matches``), cut at spaces; None when nothing matched."""
     if not found:
         return None
     best = (0, 0, 0)  # (distinct keys, matches, index of first match)
@@ -96,30 +96,24 @@ def best_fragment(text: str, found: list[tuple[int, int, str]],
     if hi < len(text):
         space = text.rfind(" ", lo, hi)
         hi = space if space > start else hi
-    marks = [(s, e) for s, e, _ in found if s >= lo and e <= hi]
-    return _render(text, lo, hi, marks), best[0]
+    return _fragment(text, lo, hi, [(s, e) for s, e, _ in found if s >= lo and e <= hi])
 
 
-def leading_fragment(text: str, size: int = FRAGMENT_CHARS) -> str:
-    """The start of ``text``, escaped (for a hit that matched on its identity or title only)."""
+def leading_fragment(text: str, size: int = FRAGMENT_CHARS) -> Passage:
+    """The start of ``text`` (for a hit that matched on its identity or title only)."""
     hi = min(len(text), size)
     if hi < len(text):
         space = text.rfind(" ", 0, hi)
         hi = space if space > 0 else hi
-    return _render(text, 0, hi, [])
+    return _fragment(text, 0, hi, [])
 
 
-def _render(text: str, lo: int, hi: int, marks: list[tuple[int, int]]) -> str:
-    parts = ["…" if lo > 0 else ""]
-    pos = lo
-    for s, e in marks:
-        parts.append(html.escape(_squash(text[pos:s])))
-        parts.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        pos = e
-    parts.append(html.escape(_squash(text[pos:hi])))
-    parts.append("…" if hi < len(text) else "")
-    return "".join(parts)
+def _fragment(text: str, lo: int, hi: int, marks: list[tuple[int, int]]) -> Passage:
+    # not stripped, unlike a whole passage: "…" stands against the text where it was cut
+    shown, spans = squash_spaces(text[lo:hi], [(s - lo, e - lo) for s, e in marks], strip=False)
+    return Passage("body", shown, spans, clipped_start=lo > 0, clipped_end=hi < len(text))
 
 
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", " ", s)
+def whole(text: str, found: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """A whole passage with its matches (engines use ``number_of_fragments: 0`` for it)."""
+    return squash_spaces(text, [(s, e) for s, e, _ in found])

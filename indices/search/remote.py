@@ -24,8 +24,8 @@ from .analysis import analysis_settings, token_key, words
 from .clients import RETRYABLE_STATUS, ResponseError, Transport, connect
 from .engine import EngineUnavailable, SearchError, SearchIndex, mapping, versioned_name
 from .parser import SearchRequest
-from .result import (ENGINE_FACET_SIZE, FACETS, FILTER_FIELDS, Highlight, Hit, ResultPage,
-                     facet_values)
+from .result import (ENGINE_FACET_SIZE, FACETS, FILTER_FIELDS, Hit, Passage, ResultPage,
+                     facet_values, squash_spaces)
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,11 @@ TITLE_BOOST = 2.0
 IDENTIFIER_BOOST = 100.0
 FRAGMENT_CHARS = 200
 CANDIDATE_FRAGMENTS = 5
-_MARK = re.compile(r"<mark>(.*?)</mark>")
-_SPACE = re.compile(r"\s+")
+# The highlighter wraps each match in these two Unicode noncharacters (reserved for a program's
+# internal use, so not part of any document's text); ``unmark`` turns them into match offsets.
+MATCH_START, MATCH_END = "\ufdd0", "\ufdd1"
+_TAG = re.compile(f"[{MATCH_START}{MATCH_END}]")
+HIGHLIGHT_TAGS = {"pre_tags": [MATCH_START], "post_tags": [MATCH_END]}
 MAX_PASSAGES = 3
 STATE_PAGE = 5000
 BULK_BYTES = 8 * 2**20
@@ -91,8 +94,7 @@ def search_body(req: SearchRequest) -> dict:
             "query": {"bool": {"should": passage_text}},
             "inner_hits": {"size": MAX_PASSAGES, "_source": False,
                            "docvalue_fields": PASSAGE_FIELDS,
-                           "highlight": {"pre_tags": ["<mark>"], "post_tags": ["</mark>"],
-                                         "encoder": "html",
+                           "highlight": {**HIGHLIGHT_TAGS,
                                          "fields": {text_f: {"type": "fvh",
                                                              "number_of_fragments": 0}}}}}})
     scored = bool(must)
@@ -104,7 +106,7 @@ def search_body(req: SearchRequest) -> dict:
         "size": req.per_page,
         "track_total_hits": True,
         "_source": SOURCE_FIELDS,
-        "highlight": {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+        "highlight": {**HIGHLIGHT_TAGS,
                       "fields": {body_f: {"type": "fvh", "fragment_size": FRAGMENT_CHARS,
                                           "number_of_fragments": CANDIDATE_FRAGMENTS,
                                           "order": "score",
@@ -143,16 +145,16 @@ def parse_response(req: SearchRequest, resp: dict, engine: str) -> ResultPage:
     for h in resp["hits"]["hits"]:
         src = h.get("_source") or {}
         frags = (h.get("highlight") or {}).get(body_f) or [""]
-        highlights = [Highlight("body", _tidy(_richest(frags, req.exact)))]
+        highlights = [Passage("body", *squash_spaces(*_richest(frags, req.exact)))]
         inner = (h.get("inner_hits") or {}).get("passages", {}).get("hits", {}).get("hits", [])
         for ih in inner:
             fields = ih.get("fields") or {}
             first = lambda f: (fields.get(f) or [None])[0]  # noqa: E731
-            html = _tidy(((ih.get("highlight") or {}).get(text_f) or [""])[0])
-            highlights.append(Highlight("passage", html, kind=first("passages.kind"),
-                                        pasal=first("passages.pasal"), ayat=first("passages.ayat"),
-                                        page=first("passages.page"), start=first("passages.start"),
-                                        end=first("passages.end")))
+            marked = ((ih.get("highlight") or {}).get(text_f) or [""])[0]
+            highlights.append(Passage("passage", *squash_spaces(*unmark(marked)),
+                                      kind=first("passages.kind"), pasal=first("passages.pasal"),
+                                      ayat=first("passages.ayat"), page=first("passages.page"),
+                                      start=first("passages.start"), end=first("passages.end")))
         result.hits.append(Hit(
             reg_key=src.get("reg_key") or h["_id"], title=src.get("title") or h["_id"],
             score=float(h.get("_score") or 0.0), highlights=highlights, kind=src.get("kind"),
@@ -168,17 +170,36 @@ def parse_response(req: SearchRequest, resp: dict, engine: str) -> ResultPage:
     return result
 
 
-def _richest(fragments: list[str], exact: bool) -> str:
+def unmark(fragment: str) -> tuple[str, list[tuple[int, int]]]:
+    """A highlighted fragment as its plain text and the ``(start, end)`` offsets of its matches."""
+    plain: list[str] = []
+    matches: list[tuple[int, int]] = []
+    pos = length = 0
+    opened = None
+    for tag in _TAG.finditer(fragment):
+        plain.append(fragment[pos:tag.start()])
+        length += tag.start() - pos
+        pos = tag.end()
+        if tag.group() == MATCH_START:
+            opened = length if opened is None else opened
+        elif opened is not None:
+            matches.append((opened, length))
+            opened = None
+    plain.append(fragment[pos:])
+    return "".join(plain), matches
+
+
+def _richest(fragments: list[str], exact: bool) -> tuple[str, list[tuple[int, int]]]:
     """The fragment that matches the most distinct query terms (stems, or words in exact mode;
     the engine's order breaks ties), which is how the embedded highlighter chooses too."""
-    def distinct(f: str) -> int:
-        return len({token_key(w, exact=exact) for m in _MARK.findall(f) for w in words(m)})
-    return max(fragments, key=lambda f: (distinct(f), -fragments.index(f)))
-
-
-def _tidy(fragment: str) -> str:
-    # the html encoder writes "/" as &#x2F;; whitespace as in the text (line breaks) is squashed
-    return _SPACE.sub(" ", fragment.replace("&#x2F;", "/")).strip()
+    def distinct(text: str, matches: list[tuple[int, int]]) -> int:
+        # A match broken over a line (a phrase such as "BPJS\nKetenagakerjaan") is not counted,
+        # as before passages were plain text; counting it would change the fragment shown.
+        return len({token_key(w, exact=exact) for s, e in matches if "\n" not in text[s:e]
+                    for w in words(text[s:e])})
+    candidates = [unmark(f) for f in fragments]
+    best = max(range(len(candidates)), key=lambda i: (distinct(*candidates[i]), -i))
+    return candidates[best]
 
 
 # ---------------------------------------------------------------------- the engine

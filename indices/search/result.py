@@ -1,11 +1,14 @@
-"""The result page every engine returns: hits with highlights, facets, and paging.
+"""The result page every engine returns: hits with their matching passages, facets, and paging.
 
 Both engines fill the same dataclasses, so callers (CLI, web app, tests) never see which one ran.
+A passage is plain text with the offsets of the words that matched; making HTML of it (escaping,
+``<mark>``) is the web app's job.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pantau import wilayah
@@ -34,21 +37,63 @@ _STATUS_LABELS = {"berlaku": "Berlaku", "dicabut": "Dicabut / tidak berlaku", "d
 
 
 @dataclass
-class Highlight:
-    """A highlighted fragment (HTML-escaped, matches in ``<mark>``) and where it stands.
+class Passage:
+    """A stretch of text a search matched: plain text and the offsets of its matched words.
 
-    ``field`` is ``body`` for the document text or ``passage`` for a fact (an obligation or a
-    target), which then carries its ``kind``, Pasal, ayat, page and character offsets.
+    ``field`` is ``body`` for a fragment of the document text (what a result list shows under
+    the title) or ``passage`` for a fact (an obligation or a target), which then carries its
+    ``kind``, Pasal, ayat, page and character offsets in the extracted text (``start``, ``end``).
+    In ``text`` every run of whitespace is one space; ``matches`` are ``(start, end)`` offsets
+    into ``text``, in order and not overlapping. ``clipped_start``/``clipped_end``: the fragment
+    was cut out of a longer text there.
     """
 
     field: str
-    html: str
+    text: str
+    matches: list[tuple[int, int]]
     kind: str | None = None
     pasal: str | None = None
     ayat: str | None = None
     page: int | None = None
     start: int | None = None
     end: int | None = None
+    clipped_start: bool = False
+    clipped_end: bool = False
+
+    @property
+    def excerpt(self) -> str:
+        """The text as a result list prints it, with "…" where it was cut."""
+        return ("…" if self.clipped_start else "") + self.text + ("…" if self.clipped_end else "")
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def squash_spaces(text: str, matches: list[tuple[int, int]], *,
+                  strip: bool = True) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each run of whitespace as one space (and with ``strip`` none before the
+    first match or after the last), and ``matches`` moved along. A run is never merged across
+    a match boundary, so every match keeps its own first and last character."""
+    cuts = sorted({0, len(text), *(x for span in matches for x in span)})
+    moved = {0: 0}
+    pieces: list[str] = []
+    length = 0
+    for a, b in zip(cuts, cuts[1:]):
+        piece = _SPACE.sub(" ", text[a:b])
+        pieces.append(piece)
+        length += len(piece)
+        moved[b] = length
+    out = "".join(pieces)
+    spans = [(moved[s], moved[e]) for s, e in matches]
+    if strip:
+        lead = len(out) - len(out.lstrip(" "))
+        trail = len(out) - len(out.rstrip(" "))
+        if spans:
+            lead = min(lead, spans[0][0])
+            trail = min(trail, len(out) - spans[-1][1])
+        out = out[lead:len(out) - trail]
+        spans = [(s - lead, e - lead) for s, e in spans]
+    return out, spans
 
 
 @dataclass
@@ -56,7 +101,7 @@ class Hit:
     reg_key: str
     title: str
     score: float
-    highlights: list[Highlight] = field(default_factory=list)
+    highlights: list[Passage] = field(default_factory=list)  # the body fragment, then facts
     kind: str | None = None
     jenis_code: str | None = None
     nomor: str | None = None
@@ -68,19 +113,14 @@ class Hit:
     has_obligation: bool = False
 
     @property
-    def snippet_html(self) -> str:
+    def snippet(self) -> Passage | None:
         """The document-text fragment (what a result list shows under the title)."""
-        return next((h.html for h in self.highlights if h.field == "body"), "")
+        return next((h for h in self.highlights if h.field == "body"), None)
 
     @property
-    def passages(self) -> list[Highlight]:
+    def passages(self) -> list[Passage]:
+        """The facts (obligations, targets) that matched, with their Pasal."""
         return [h for h in self.highlights if h.field == "passage"]
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["score"] = round(self.score, 4)
-        d["snippet_html"] = self.snippet_html
-        return d
 
 
 @dataclass
@@ -117,21 +157,6 @@ class ResultPage(Page):
     @property
     def previous_url(self) -> str | None:
         return self.request.url(self.previous_page) if self.has_previous else None
-
-    def to_dict(self) -> dict:
-        return {
-            "query": self.request.q,
-            "exact": self.request.exact,
-            "filters": {k: list(v) for k, v in self.request.filters.items()},
-            "engine": self.engine,
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "next": self.next_url,
-            "previous": self.previous_url,
-            "hits": [h.to_dict() for h in self.hits],
-            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
-        }
 
 
 def facet_values(name: str, counts: dict) -> list[FacetValue]:

@@ -17,6 +17,7 @@ import pytest
 from indices.search import EngineUnavailable, SearchError, SearchRequest
 from indices.search.remote import RemoteIndex
 from tests.search.proxy import Proxy
+from webapp.render import search_page
 
 pytestmark = pytest.mark.search_engine
 
@@ -34,8 +35,8 @@ def test_elasticsearch_client_indexes_searches_and_reindexes(opensearch_url, cat
         report = es.sync(catalogue)
         assert report.rebuilt and report.baru == es.count() > 0
         req = SearchRequest.build("mendaftarkan pekerjanya", {"has_obligation": "true"})
-        via_es = es.search(req).to_dict()
-        via_os = RemoteIndex("opensearch", opensearch_url, prefix).search(req).to_dict()
+        via_es = search_page(es.search(req))
+        via_os = search_page(RemoteIndex("opensearch", opensearch_url, prefix).search(req))
         assert via_es.pop("engine") == "elasticsearch" and via_os.pop("engine") == "opensearch"
         assert via_es == via_os and via_es["total"] > 0
         old = es.current_index()

@@ -10,6 +10,7 @@ import pytest
 
 from indices.search import SearchRequest
 from indices.search.result import FACETS
+from webapp.render import passage_html, search_page
 
 BATANG_PERBUP = "perbup/33.25/2024/30"
 BATANG_PERDA = "perda/33.25/2023/2"
@@ -27,6 +28,11 @@ def keys(result) -> list[str]:
 
 def marks(html: str) -> set[str]:
     return {m.lower() for m in re.findall(r"<mark>(.*?)</mark>", html)}
+
+
+def snippet_html(hit) -> str:
+    """The snippet as the result list shows it (the search layer gives plain text + offsets)."""
+    return passage_html(hit.snippet)
 
 
 # The ranking test set: (query, filters, document expected first). Both engines must agree.
@@ -57,10 +63,10 @@ def test_expected_top_document(synced, q, filters, top):
 def test_words_must_all_match_and_are_highlighted(synced):
     res = search(synced, "iuran pekerja rentan")
     assert res.hits[0].reg_key == BATANG_PERBUP
-    snippet = res.hits[0].snippet_html
+    snippet = snippet_html(res.hits[0])
     assert marks(snippet) >= {"iuran", "pekerja", "rentan"}
-    assert all(h.snippet_html for h in res.hits)
-    assert len(res.hits[0].snippet_html) < 400  # a fragment, not the document
+    assert all(snippet_html(h) for h in res.hits)
+    assert len(snippet_html(res.hits[0])) < 400  # a fragment, not the document
     none = search(synced, "iuran pekerja rentan zzzqqq")
     assert none.total == 0 and none.hits == []
 
@@ -69,7 +75,7 @@ def test_stemming_matches_word_forms_and_exact_mode_does_not(synced):
     # "pendaftaran" and "mendaftarkan" share the stem "daftar"; exact mode keeps them apart
     stemmed = search(synced, "pendaftaran kolektor")
     assert SURABAYA_PERWAL in keys(stemmed)  # its text says "mendaftarkan", never "pendaftaran"
-    assert marks(stemmed.hits[0].snippet_html) & {"mendaftarkan", "pendaftaran"}
+    assert marks(snippet_html(stemmed.hits[0])) & {"mendaftarkan", "pendaftaran"}
     exact = search(synced, "pendaftaran kolektor", exact=True)
     assert SURABAYA_PERWAL not in keys(exact)
     assert SURABAYA_PERWAL in keys(search(synced, "mendaftarkan kolektor", exact=True))
@@ -84,7 +90,7 @@ def test_stop_words_are_dropped_but_modal_words_are_kept(synced):
     assert search(synced, "yang dan di").total == 0
     res = search(synced, "tidak boleh didaftarkan ganda")
     assert keys(res)[:1] == [KENDAL_SE]
-    assert marks(res.hits[0].snippet_html) >= {"tidak", "boleh", "ganda"}
+    assert marks(snippet_html(res.hits[0])) >= {"tidak", "boleh", "ganda"}
     wajib = search(synced, "wajib")
     harus = search(synced, "harus")
     assert wajib.total > 0 and harus.total > 0
@@ -212,7 +218,7 @@ def test_fact_passages_point_back_to_their_pasal(synced, corpus_records):
     for hit in withpassages:
         assert hit.has_obligation
         for p in hit.passages:
-            assert p.kind in ("obligation", "target") and "<mark>" in p.html
+            assert p.kind in ("obligation", "target") and "<mark>" in passage_html(p)
             assert p.pasal and p.start is not None and p.end > p.start
             facts = {(x["pasal"], x["start"]) for x in by_key[hit.reg_key]["passages"]}
             assert (p.pasal, p.start) in facts  # evidence: the fact's Pasal and offsets
@@ -224,13 +230,22 @@ def test_html_in_documents_is_escaped(synced):
     res = search(synced, "kartikajaya")
     hit = res.hits[0]
     assert hit.reg_key == KENDAL_SE
-    html = hit.snippet_html + "".join(p.html for p in hit.passages)
+    html = snippet_html(hit) + "".join(passage_html(p) for p in hit.passages)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<script>" in hit.title  # titles are plain text; templates escape them
 
 
+def test_passages_are_plain_text_with_match_offsets(synced):
+    hit = search(synced, "kartikajaya").hits[0]
+    assert any("<script>" in p.text for p in hit.highlights)  # the text as written, no markup
+    for p in hit.highlights:
+        assert "<mark>" not in p.text and "&lt;" not in p.text
+        assert all(0 <= s < e <= len(p.text) for s, e in p.matches)
+    assert {hit.snippet.text[s:e].lower() for s, e in hit.snippet.matches} == {"kartikajaya"}
+
+
 def test_result_page_shape(synced):
-    page = search(synced, "iuran pekerja rentan").to_dict()
+    page = search_page(search(synced, "iuran pekerja rentan"))
     assert set(page) == {"query", "exact", "filters", "engine", "total", "page", "per_page",
                          "next", "previous", "hits", "facets"}
     assert set(page["facets"]) == set(FACETS)
