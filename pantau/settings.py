@@ -10,6 +10,10 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+# The values ``search_engine`` takes: the embedded index (tantivy, no server) or a node of one of
+# the two remote engines at ``search_url``.
+SEARCH_ENGINES = ("embedded", "opensearch", "elasticsearch")
+
 # name -> (environment variable, default); defaults that depend on data_dir are filled in later.
 _SPEC: dict[str, tuple[str, object]] = {
     "data_dir": ("PANTAU_DATA_DIR", "./var"),

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pantau.settings import Settings, load_settings
+from pantau.settings import SEARCH_ENGINES, Settings, load_settings
 
 err = Console(stderr=True)
 
@@ -193,7 +193,7 @@ def _index_catalogue(settings: Settings, cat, engine: str | None = None, *,
     return line, True
 
 
-_ENGINE_OPTION = click.option("--engine", type=click.Choice(["embedded", "opensearch", "elasticsearch"]),
+_ENGINE_OPTION = click.option("--engine", type=click.Choice(SEARCH_ENGINES),
                               help="Mesin pencarian (default: $PANTAU_SEARCH_ENGINE atau embedded)")
 
 

@@ -7,23 +7,25 @@
 A passage is plain text with the offsets of the words that matched: the search layer makes no
 HTML (the web app renders passages, ``webapp.render``).
 
-Which engine runs is a setting (``PANTAU_SEARCH_ENGINE``: ``embedded`` (default), ``opensearch``
-or ``elasticsearch``; ``PANTAU_SEARCH_URL``; ``PANTAU_SEARCH_INDEX_PREFIX``). Every engine is a
-:class:`SearchIndex` with ``search``, ``sync`` (catch up with the catalogue), ``rebuild`` (new
-versioned index, atomic swap) and ``count``.
+Which engine runs is a setting: ``PANTAU_SEARCH_ENGINE``, one of ``pantau.settings.SEARCH_ENGINES``
+(``embedded``, the default, ``opensearch`` or ``elasticsearch``), with ``PANTAU_SEARCH_URL`` and
+``PANTAU_SEARCH_INDEX_PREFIX`` for the remote ones. Every engine is a :class:`SearchIndex` with
+``search``, ``sync`` (catch up with the catalogue), ``rebuild`` (new versioned index, atomic
+swap) and ``count``.
 """
 
 from __future__ import annotations
 
+from pantau.settings import SEARCH_ENGINES
+
+from .clients import REMOTE_ENGINES
 from .engine import EngineUnavailable, SearchError, SearchIndex, SyncReport
 from .parser import FILTER_NAMES, Identifier, ParsedQuery, SearchRequest, parse_query
 from .result import FACETS, FacetValue, Hit, Passage, ResultPage
 
-ENGINES = ("embedded", "opensearch", "elasticsearch")
-
-__all__ = ["ENGINES", "FACETS", "FILTER_NAMES", "EngineUnavailable", "FacetValue", "Hit",
-           "Identifier", "ParsedQuery", "Passage", "ResultPage", "SearchError", "SearchIndex",
-           "SearchRequest", "SyncReport", "open_index", "parse_query"]
+__all__ = ["FACETS", "FILTER_NAMES", "EngineUnavailable", "FacetValue", "Hit", "Identifier",
+           "ParsedQuery", "Passage", "ResultPage", "SearchError", "SearchIndex", "SearchRequest",
+           "SyncReport", "open_index", "parse_query"]
 
 
 def open_index(settings, *, engine: str | None = None, url: str | None = None,
@@ -33,8 +35,8 @@ def open_index(settings, *, engine: str | None = None, url: str | None = None,
     if engine == "embedded":
         from .embedded import EmbeddedIndex
         return EmbeddedIndex.for_settings(settings)
-    if engine in ("opensearch", "elasticsearch"):
+    if engine in REMOTE_ENGINES:
         from .remote import RemoteIndex
         return RemoteIndex(engine, url or settings.search_url,
                            prefix or settings.search_index_prefix or "pantau", **options)
-    raise SearchError(f"unknown search engine {engine!r}; use one of {', '.join(ENGINES)}")
+    raise SearchError(f"unknown search engine {engine!r}; use one of {', '.join(SEARCH_ENGINES)}")

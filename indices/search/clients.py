@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from pantau.settings import SEARCH_ENGINES
+
 from .engine import EngineUnavailable, SearchError
 
-ENGINES = ("opensearch", "elasticsearch")
+REMOTE_ENGINES = tuple(e for e in SEARCH_ENGINES if e != "embedded")
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 
 
@@ -39,7 +41,8 @@ def connect(engine: str, url: str, *, timeout: float = 30.0) -> Transport:
         return OpenSearchTransport(url, timeout)
     if engine == "elasticsearch":
         return ElasticsearchTransport(url, timeout)
-    raise ValueError(f"unknown search engine {engine!r}; use embedded, {' or '.join(ENGINES)}")
+    raise ValueError(f"unknown search engine {engine!r}; "
+                     f"use embedded, {' or '.join(REMOTE_ENGINES)}")
 
 
 class OpenSearchTransport:
