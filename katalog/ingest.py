@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlp import metadata as nlp_metadata
+from nlp.identity import DocumentMeta, extract_metadata
 from nlp import text as nlp_text
+from pantau.legal import is_provisional, provisional_key
 
 from . import facts, importer
 from .blobs import BlobStore
@@ -49,14 +50,6 @@ class BatchSummary:
                 f"berubah, {self.count(Outcome.FAILED)} gagal")
 
 
-def provisional_key(sha256: str, kind: str = DocumentKind.REGULATION) -> str:
-    return f"{'berita' if kind == DocumentKind.NEWS else 'berkas'}/{sha256[:16]}"
-
-
-def is_provisional(reg_key: str) -> bool:
-    return reg_key.startswith(("berkas/", "berita/"))
-
-
 def text_status(extracted: nlp_text.ExtractedText) -> TextStatus:
     """``ok``; ``perlu_ocr`` when pages have no text and OCR was not possible; ``tidak_andal`` when
     the text is unreliable (poor OCR, garbled layer), so "not found" in it proves nothing."""
@@ -71,7 +64,7 @@ def looks_like_abstrak(text: str) -> bool:
     return bool(re.search(r"(?m)^\s*ABSTRAK\s*:", head)) and bool(re.search(r"(?m)^\s*CATATAN\s*:", text))
 
 
-def _identity(meta: nlp_metadata.DocumentMeta) -> dict:
+def _identity(meta: DocumentMeta) -> dict:
     return {"jenis": meta.jenis, "jenis_code": meta.jenis_code, "nomor": meta.nomor,
             "tahun": meta.tahun, "region_code": meta.region_code, "tentang": meta.tentang}
 
@@ -125,7 +118,7 @@ def read_stored_file(session: Session, file: DocumentFile, extracted: nlp_text.E
         if kind == DocumentKind.NEWS:
             values["region_code"] = region_hint  # a report is not an instrument: no identity
         else:
-            meta = nlp_metadata.extract_metadata(extracted.text, region_hint=region_hint)
+            meta = extract_metadata(extracted.text, region_hint=region_hint)
             key, values = meta.reg_key, _identity(meta) | values
         up = importer.upsert_document(session, key or provisional_key(file.sha256, kind), values,
                                       origin="teks")
@@ -133,7 +126,7 @@ def read_stored_file(session: Session, file: DocumentFile, extracted: nlp_text.E
                              if looks_like_abstrak(extracted.text) else FileRole.UTAMA)
         doc, outcome = up.document, up.outcome
     elif doc is not None and file.role == FileRole.UTAMA and doc.kind != DocumentKind.NEWS:
-        meta = nlp_metadata.extract_metadata(extracted.text, region_hint=region_hint or doc.region_code)
+        meta = extract_metadata(extracted.text, region_hint=region_hint or doc.region_code)
         up = importer.upsert_document(session, doc.reg_key, _identity(meta), origin="teks")
         doc, outcome = up.document, up.outcome
         if meta.reg_key and is_provisional(doc.reg_key):

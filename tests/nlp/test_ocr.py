@@ -11,7 +11,7 @@ import re
 import pypdf
 import pytest
 
-from nlp.metadata import extract_metadata
+from nlp.identity import extract_metadata
 from nlp.text import TextExtractionError, extract_text, ocr
 
 from .conftest import real_bytes

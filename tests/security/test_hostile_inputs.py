@@ -23,7 +23,8 @@ from scrapy.http import HtmlResponse
 
 from crawler.spiders import bpk, jdih_cms, news, records
 from crawler.spiders.jdihn_feed import decode_feed, unwrap
-from nlp import metadata
+from nlp import identity
+from pantau import dates, legal
 from nlp import text as nlp_text
 from nlp.extract import numbers
 from tests.conftest import REAL
@@ -157,14 +158,14 @@ def test_deeply_nested_and_huge_html():
 @given(hostile_text)
 def test_metadata_parsers_never_crash(text):
     count("nlp.metadata")
-    meta = metadata.parse_title(text)
+    meta = identity.parse_title(text)
     assert meta.reg_key is None or meta.reg_key.count("/") >= 3
-    metadata.extract_metadata(text, region_hint="33.25")
-    metadata.normalise_jenis(text)
+    identity.extract_metadata(text, region_hint="33.25")
+    legal.normalise_jenis(text)
     records.normalise_jenis(text, None)
-    metadata.parse_tanggal(text)
-    metadata.extract_enactment(text)
-    metadata.readable_tentang(text)
+    dates.parse_tanggal(text)
+    identity.extract_enactment(text)
+    identity.readable_tentang(text)
 
 
 @FUZZ
@@ -183,8 +184,8 @@ def test_number_and_date_parsers_never_crash(text):
 def test_parsers_on_long_inputs_finish():
     long = " ".join(["PERATURAN BUPATI BATANG NOMOR 30 TAHUN 2024 TENTANG"] * 20_000)
     started = time.monotonic()
-    metadata.extract_metadata(long)
-    metadata.parse_title(long[:20_000])
+    identity.extract_metadata(long)
+    identity.parse_title(long[:20_000])
     numbers.parse_terbilang("seratus " * 20_000)
     numbers.parse_number("1." * 50_000 + "0")
     assert time.monotonic() - started < 60
