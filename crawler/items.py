@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
+
+from katalog.vocab import DocumentKind, FileRole
 
 
 class FileLink(BaseModel):
     """A file to download for a document: the regulation itself, its abstrak, a lampiran."""
 
     url: str
-    role: Literal["utama", "abstrak", "lampiran"] = "utama"
+    role: FileRole = FileRole.UTAMA
 
 
 class DocumentItem(BaseModel):
@@ -21,7 +22,7 @@ class DocumentItem(BaseModel):
     source: str                      # name of the source in the registry
     url: str                         # the page or feed record where it was seen
     crawled_at: datetime
-    kind: Literal["regulation", "news"] = "regulation"
+    kind: DocumentKind = DocumentKind.REGULATION
     jenis: str | None = None         # e.g. "Peraturan Bupati"
     jenis_code: str | None = None    # e.g. "perbup"
     nomor: str | None = None
@@ -34,7 +35,7 @@ class DocumentItem(BaseModel):
     tanggal_diundangkan: date | None = None
     files: list[FileLink] = Field(default_factory=list)
     record: dict = Field(default_factory=dict)  # the raw record as received
-    # news articles (evidence grade "berita"): the page itself is the document
+    # news articles (evidence grade berita): the page itself is the document
     outlet: str | None = None
     published: date | None = None
     body: bytes | None = None
@@ -52,7 +53,7 @@ class FetchedFile(BaseModel):
     """The outcome of downloading one ``FileLink``: bytes, or the reason there are none."""
 
     url: str
-    role: str = "utama"
+    role: FileRole = FileRole.UTAMA
     status: int | None = None
     content_type: str | None = None
     body: bytes | None = None

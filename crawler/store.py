@@ -14,6 +14,9 @@ from katalog import importer
 from katalog.blobs import BlobStore
 from katalog.db import Catalogue
 from katalog.models import DocumentFile, Failure, Sighting, Source, SourceRun
+from katalog.vocab import DocumentKind, EvidenceGrade, FileRole, Outcome, RunStatus, Stage, TextStatus
+
+from .items import DocumentItem, FetchedFile
 
 
 def known_file_for_url(cat: Catalogue, url: str) -> str | None:
@@ -73,11 +76,12 @@ def errors_by_reason(cat: Catalogue, run_id: int) -> dict[str, int]:
     return {f"{stage}:{reason}": n for stage, reason, n in sorted(rows)}
 
 
-def import_item(cat: Catalogue, item, fetched: list, source: Source, run: SourceRun) -> str:
-    """Store one crawled ``DocumentItem`` with its ``FetchedFile``s; returns the outcome
-    (new | updated | unchanged | failed). Failures are recorded, never raised."""
+def import_item(cat: Catalogue, item: DocumentItem, fetched: list[FetchedFile], source: Source,
+                run: SourceRun) -> Outcome:
+    """Store one crawled ``DocumentItem`` with its ``FetchedFile``s; returns the outcome.
+    Failures are recorded, never raised."""
     blobs = BlobStore(cat.settings.blob_dir)
-    stored: list[tuple[object, str]] = []  # (fetched, sha256)
+    stored: list[tuple[FetchedFile, str]] = []  # (fetched, sha256)
     for f in fetched:
         if f.body:
             sha, _ = blobs.put(f.body)
@@ -87,16 +91,16 @@ def import_item(cat: Catalogue, item, fetched: list, source: Source, run: Source
         run_row.items += 1
         for f in fetched:
             if f.error:
-                importer.record_failure(s, "fetch", f.url, f.error, f.detail or "",
+                importer.record_failure(s, Stage.FETCH, f.url, f.error, f.detail or "",
                                         source_id=source.id, run_id=run.id)
-        files: list[tuple[DocumentFile, str, str]] = []  # (file, role, url)
+        files: list[tuple[DocumentFile, FileRole, str]] = []  # (file, role, url)
         for f, sha in stored:
             mt = _media_type(f)
             file, new = importer.upsert_file(s, sha, media_type=mt, size=len(f.body),
                                              filename=f.url.rsplit("/", 1)[-1][:200])
             run_row.files_new += int(new)
             files.append((file, f.role, f.url))
-            importer.resolve_failures(s, f.url, ("fetch",))
+            importer.resolve_failures(s, f.url, (Stage.FETCH,))
         for f in fetched:
             if f.skipped_known_sha256:
                 file = s.get(DocumentFile, f.skipped_known_sha256)
@@ -104,27 +108,27 @@ def import_item(cat: Catalogue, item, fetched: list, source: Source, run: Source
                     files.append((file, f.role, f.url))
         key = _reg_key(item)
         if key is None:
-            main = next((x for x in files if x[1] == "utama"), None)
+            main = next((x for x in files if x[1] == FileRole.UTAMA), None)
             existing = main[0].document if main else None
             if existing is not None:
                 key = existing.reg_key
             elif main is not None:
                 key = legal.provisional_key(main[0].sha256, item.kind)
             else:
-                importer.record_failure(s, "metadata", item.url, "no_identity",
+                importer.record_failure(s, Stage.METADATA, item.url, "no_identity",
                                         "record has neither a full identity (jenis, nomor, tahun, "
                                         "region) nor a downloadable file", source_id=source.id,
                                         run_id=run.id)
-                return "failed"
+                return Outcome.FAILED
         values = item.model_dump(include={"jenis", "jenis_code", "nomor", "tahun", "judul",
                                           "tentang", "region_code", "status", "tanggal_ditetapkan",
                                           "tanggal_diundangkan", "kind"})
-        values["evidence_grade"] = "berita" if item.kind == "news" else "dokumen"
-        if item.kind == "news" and item.published:
+        values["evidence_grade"] = EvidenceGrade.of(item.kind)
+        if item.kind == DocumentKind.NEWS and item.published:
             values["tanggal_diundangkan"] = None
         up = importer.upsert_document(s, key, values, origin="feed")
         doc = up.document
-        if item.kind == "news":  # the outlet and date of a report (catalogue 0002 columns)
+        if item.kind == DocumentKind.NEWS:  # the outlet and date of a report
             doc.outlet = doc.outlet or item.outlet
             doc.published_on = doc.published_on or item.published
         main_sha = None
@@ -134,14 +138,15 @@ def import_item(cat: Catalogue, item, fetched: list, source: Source, run: Source
             importer.attach_file(s, file, doc, role)
             importer.add_sighting(s, doc, url, source=source, run=run_row, file_sha256=file.sha256,
                                   seen_at=item.crawled_at)
-            if role == "utama":
+            if role == FileRole.UTAMA:
                 main_sha = file.sha256
         importer.add_sighting(s, doc, item.url, source=source, run=run_row, file_sha256=main_sha,
                               record=item.record, seen_at=item.crawled_at)
-        importer.resolve_failures(s, item.url, ("metadata",))
-        if doc.text_status == "belum" and any(f.text_status != "belum" for f, _, _ in files):
-            doc.text_status = next(f.text_status for f, r, _ in files if r == "utama") \
-                if any(r == "utama" for _, r, _ in files) else doc.text_status
+        importer.resolve_failures(s, item.url, (Stage.METADATA,))
+        if doc.text_status == TextStatus.BELUM and any(f.text_status != TextStatus.BELUM
+                                                        for f, _, _ in files):
+            doc.text_status = next(f.text_status for f, r, _ in files if r == FileRole.UTAMA) \
+                if any(r == FileRole.UTAMA for _, r, _ in files) else doc.text_status
         setattr(run_row, f"docs_{up.outcome}", getattr(run_row, f"docs_{up.outcome}") + 1)
         return up.outcome
 
@@ -164,6 +169,6 @@ def last_finished_runs(cat: Catalogue) -> dict[str, datetime]:
     with cat.session() as s:
         rows = s.execute(select(Source.name, func.max(SourceRun.finished_at))
                          .join(SourceRun, SourceRun.source_id == Source.id)
-                         .where(SourceRun.status == "finished")
+                         .where(SourceRun.status == RunStatus.FINISHED)
                          .group_by(Source.name)).all()
     return {name: when for name, when in rows if when is not None}
