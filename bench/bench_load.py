@@ -38,7 +38,7 @@ def seed(data_dir: Path, n: int) -> dict:
     from katalog.models import Document, utcnow
     from indices.search import open_index
     from pantau.settings import load_settings
-    from tests.search import synthetic
+    from tests.indices.search import synthetic
     settings = load_settings(data_dir=str(data_dir), config_file=str(data_dir / "none.toml"))
     cat = Catalogue(settings)
     cat.init()

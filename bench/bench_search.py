@@ -2,7 +2,7 @@
 in the same run on the same synthetic regulations, with SQLite FTS5 as the reference that the
 embedded choice was made against.
 
-Corpus: ``tests/search/synthetic.py`` — regulation-like documents of about 5 KB (title, Menimbang,
+Corpus: ``tests/indices/search/synthetic.py`` — regulation-like documents of about 5 KB (title, Menimbang,
 Mengingat, Pasal with obligations, amounts, targets, sanctions, village and person names) over
 the 38 provinces / 514 kabupaten-kota, years 2005–2025, jenis by region kind, with obligation and
 target facts as passages. Sizes: ``BENCH_SEARCH_SIZES`` (default ``10000,100000``).
@@ -144,7 +144,7 @@ def run(work: Path) -> list[dict]:
     from indices.search.embedded import EmbeddedIndex
     from indices.search.remote import RemoteIndex
     from tests.engines.opensearch_node import running_opensearch
-    from tests.search import synthetic
+    from tests.indices.search import synthetic
 
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PANTAU_OPENSEARCH_HEAP", "1g")

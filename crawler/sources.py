@@ -2,7 +2,8 @@
 
 Each entry names one source; its ``kind`` picks the base spider (``crawler.spiders.SPIDERS``):
 
-- ``jdihn_feed``: a JDIH member's JDIHN integration feed (JSON), see research §1;
+- ``jdihn_feed``: a JDIH member's JDIHN integration feed (JSON records with ``judul``,
+  ``noPeraturan``, ``teuBadan``, ``urlDownload`` …, as BPHN's ILDIS integration documents it);
 - ``jdih_cms:<family>``: the HTML site of a common JDIH CMS: ``jdih_cms:baghukum`` (the
   CodeIgniter CMS of JDIH Batang; ``tags`` selects the listings) or ``jdih_cms:ildis`` (BPHN's
   ILDIS, Yii2; ``url`` is a listing such as ``/dokumen/peraturan``);

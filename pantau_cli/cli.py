@@ -170,6 +170,10 @@ def _search_index(settings: Settings, engine: str | None = None):
         raise click.UsageError(str(exc)) from exc
 
 
+# How `pantau index` names the search index's sync outcomes.
+_SYNC_LABELS = {"new": "baru", "updated": "diperbarui", "deleted": "dihapus", "unchanged": "tetap"}
+
+
 def _index_catalogue(settings: Settings, cat, engine: str | None = None, *,
                      rebuild: bool = False) -> tuple[str, bool]:
     """Recompute the adoption index, then sync (or rebuild) the configured search index;
@@ -183,9 +187,9 @@ def _index_catalogue(settings: Settings, cat, engine: str | None = None, *,
         return (f"Indeks gagal ({idx.name}, {idx.location}): {report.error}. Katalog tidak berubah; "
                 f"`pantau index` melanjutkan setelah mesin pencarian hidup kembali."), False
     sync = report.search
-    counts = ", ".join(f"{v} {k}" for k, v in sync.counts().items())
+    counts = ", ".join(f"{v} {_SYNC_LABELS[k]}" for k, v in sync.counts().items())
     note = f"{idx.name}, {sync.index}" + (", dibangun ulang" if sync.rebuilt else "")
-    line = (f"Indeks dibangun ulang: {idx.count()} dokumen ({sync.baru} diindeks) [{note}]"
+    line = (f"Indeks dibangun ulang: {idx.count()} dokumen ({sync.new} diindeks) [{note}]"
             if rebuild else f"Indeks: {idx.count()} dokumen — {counts} [{note}]")
     if sync.rejected:
         line += f"\n{len(sync.rejected)} dokumen ditolak mesin pencarian: " + "; ".join(

@@ -79,18 +79,19 @@ class SyncReport:
 
     engine: str
     index: str = ""
-    baru: int = 0  # new
-    diperbarui: int = 0  # updated
-    dihapus: int = 0  # deleted
-    tetap: int = 0  # unchanged
+    new: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
     rebuilt: bool = False
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (reg_key, reason)
     seconds: float = 0.0
     written: set[str] = field(default_factory=set, repr=False)
 
     def counts(self) -> dict[str, int]:
-        return {"baru": self.baru, "diperbarui": self.diperbarui, "dihapus": self.dihapus,
-                "tetap": self.tetap}
+        """Documents per outcome, in the order ``pantau index`` reports them."""
+        return {"new": self.new, "updated": self.updated, "deleted": self.deleted,
+                "unchanged": self.unchanged}
 
 
 class SearchIndex(ABC):
@@ -198,12 +199,12 @@ class SearchIndex(ABC):
             seen.add(key)
             known = indexed.get(key)
             if known == record["content_hash"]:
-                report.tetap += 1
+                report.unchanged += 1
                 continue
             if known is None:
-                report.baru += 1
+                report.new += 1
             else:
-                report.diperbarui += 1
+                report.updated += 1
             pending.append(record)
             report.written.add(key)
             if len(pending) >= WRITE_BATCH:
@@ -216,7 +217,7 @@ class SearchIndex(ABC):
         stale = sorted(set(indexed) - seen)
         if stale:
             self._delete(current, stale)
-            report.dihapus = len(stale)
+            report.deleted = len(stale)
         self._flush(current)
 
     def rebuild_records(self, records: Iterable[dict],
@@ -231,7 +232,7 @@ class SearchIndex(ABC):
             for record in records:
                 batch.append(record)
                 report.written.add(record["reg_key"])
-                report.baru += 1
+                report.new += 1
                 if len(batch) >= WRITE_BATCH:
                     report.rejected += self._write(new, batch)
                     batch = []

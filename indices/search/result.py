@@ -195,5 +195,5 @@ def _regions():
 
 @lru_cache(maxsize=1)
 def _jenis_names() -> dict[str, str]:
-    from nlp.metadata import JENIS
+    from pantau.legal import JENIS
     return dict(JENIS)

@@ -2,7 +2,7 @@
 
 A line-by-line port of ``org.apache.lucene.analysis.id.IndonesianStemmer`` with
 ``stemDerivational=true`` (Tala 2003), so the embedded index stems exactly as Elasticsearch and
-OpenSearch do and the two engines agree on what a word matches. ``tests/search`` checks the port
+OpenSearch do and the two engines agree on what a word matches. ``tests/indices/search`` checks the port
 against a real node's ``_analyze`` over the vocabulary of the real regulations.
 
 It strips particles (-kah/-lah/-pun), possessives (-ku/-mu/-nya), first-order prefixes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 from pantau import wilayah
 
@@ -18,9 +19,21 @@ from .spans import PageMap, sentence_bounds
 from .structure import parse_structure
 from .targets import extract_targets
 
-__all__ = ["extract_document", "warm_up", "KINDS"]
+__all__ = ["extract_document", "warm_up", "KINDS", "TextGrade"]
 
 KINDS = ("regulation", "news")
+
+
+class TextGrade(StrEnum):
+    """What an extracted text is as evidence (the ``evidence_grade`` of the extraction contract).
+
+    Finer than the catalogue's grade (``dokumen`` covers both ``naskah`` and ``abstrak``; ``berita``
+    is ``news``): an abstrak summarises an instrument, it does not enact it.
+    """
+
+    NASKAH = "naskah"  # the instrument's own text
+    ABSTRAK = "abstrak"  # the JDIH catalogue summary of an instrument
+    NEWS = "news"  # a news report
 LEDE_CHARS = 600  # headline and first paragraph of a news article
 
 
@@ -105,7 +118,8 @@ def extract_document(text: str, *, pages=None, region_hint: str | None = None,
     out = {
         "extractor_version": extractor_version(),
         "kind": kind,
-        "evidence_grade": "news" if news else ("abstrak" if document["form"] == "abstrak" else "naskah"),
+        "evidence_grade": TextGrade.NEWS if news else (
+            TextGrade.ABSTRAK if document["form"] == "abstrak" else TextGrade.NASKAH),
         "document": document,
         "relevance": relevance,
         "obligations": obligations,

@@ -28,7 +28,9 @@ __all__ = ["OcrResult", "tesseract_problem", "tesseract_version", "render_page",
            "parse_tsv"]
 
 DEFAULT_LANG = "ind"
-DEFAULT_PSM = 4  # one column of text of varying sizes: best on regulation pages (see research)
+# One column of text of varying sizes. Measured on the scanned Batang Perbup with the `ind`
+# model: 99.55 % of characters right with psm 4, 98.28 % with tesseract's default psm 3.
+DEFAULT_PSM = 4
 DEFAULT_DPI = 300
 # A page image larger than this (pixels) is rendered at a lower resolution: a 2 m wide poster
 # page at 300 dpi would need gigabytes.
@@ -367,7 +369,7 @@ def _cell_text(ws: list[_Word], h: float) -> str:
 
 
 def _fix_list_marker(line: Line) -> Line:
-    # Tesseract reads a list item "c." as "Cc." (seen on the Batang scans and in the research).
+    # Tesseract reads a list item "c." as "Cc." (seen on the Batang scans).
     if line.text.startswith("Cc. "):
         line.text = "c. " + line.text[4:]
     return line

@@ -170,7 +170,7 @@ def test_kill_9_crawl_extract_index_then_rerun_matches_clean_run(tmp_path, capsy
 
     # -- index, starting from the extracted catalogue plus synthetic documents, so that a kill
     # lands while documents are being written rather than during start-up
-    from tests.search import synthetic
+    from tests.indices.search import synthetic
     cat = Catalogue(_settings(clean))
     docs = synthetic.corpus(SYNTHETIC, seed=8, size=1500)
     synthetic.store(cat, docs)
@@ -184,8 +184,8 @@ def test_kill_9_crawl_extract_index_then_rerun_matches_clean_run(tmp_path, capsy
     index_seconds = run(pantau_cmd("index"), clean)
     expected_index = index_view(clean)
     n = len(expected["documents"])
-    assert expected_index[0] == n and expected_index[3] == {"baru": 0, "diperbarui": 0, "dihapus": 0,
-                                                             "tetap": n}
+    assert expected_index[0] == n and expected_index[3] == {"new": 0, "updated": 0, "deleted": 0,
+                                                             "unchanged": n}
     assert expected_index[2] == ["perbup/33.25/2024/30"]
     survived["index"] = kill_repeatedly(pantau_cmd("index"), extracted, index_seconds, rng, KILLS)
     run(pantau_cmd("index"), extracted)

@@ -21,7 +21,7 @@ def wsgi_app(tmp_path_factory):
     from katalog.db import Catalogue
     from indices.search.embedded import EmbeddedIndex
     from pantau.settings import load_settings
-    from tests.search import synthetic
+    from tests.indices.search import synthetic
     from webapp import create_app
     data = tmp_path_factory.mktemp("schema")
     os.environ["PANTAU_RATE_LIMIT"] = "off"

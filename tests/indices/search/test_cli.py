@@ -10,9 +10,9 @@ import uuid
 from pathlib import Path
 
 from indices.search.records import iter_records
-from tests.search.conftest import new_catalogue
+from tests.indices.search.conftest import new_catalogue
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def pantau(env: dict, *args: str) -> subprocess.CompletedProcess:

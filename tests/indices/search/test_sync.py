@@ -20,10 +20,10 @@ from indices.search import EngineUnavailable, SearchError, SearchRequest
 from indices.search import engine as engine_mod
 from indices.search.embedded import EmbeddedIndex
 from indices.search.remote import RemoteIndex
-from tests.search import synthetic
-from tests.search.proxy import Proxy
+from tests.indices.search import synthetic
+from tests.indices.search.proxy import Proxy
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def doc_count(cat) -> int:
@@ -54,9 +54,9 @@ def test_sync_sends_only_what_changed(fresh_engine, catalogue):
     idx = fresh_engine()
     n = doc_count(catalogue)
     first = idx.sync(catalogue)
-    assert (first.rebuilt, first.baru, idx.count()) == (True, n, n)
+    assert (first.rebuilt, first.new, idx.count()) == (True, n, n)
     again = idx.sync(catalogue)
-    assert again.counts() == {"baru": 0, "diperbarui": 0, "dihapus": 0, "tetap": n}
+    assert again.counts() == {"new": 0, "updated": 0, "deleted": 0, "unchanged": n}
     assert not again.rebuilt and again.index == first.index
 
     retitle(catalogue, 1, "Xylofonika")
@@ -69,7 +69,7 @@ def test_sync_sends_only_what_changed(fresh_engine, catalogue):
         gone_key = gone.reg_key
     synthetic.store(catalogue, [synthetic.generate(5000, seed=99, size=1200)])  # … one arrives
     report = idx.sync(catalogue)
-    assert report.counts() == {"baru": 1, "diperbarui": 1, "dihapus": 1, "tetap": n - 2}
+    assert report.counts() == {"new": 1, "updated": 1, "deleted": 1, "unchanged": n - 2}
     assert total(idx, "xylofonika") == 1
     assert gone_key not in [h.reg_key for h in idx.search(SearchRequest.build("", per_page=100)).hits]
     assert idx.count() == n
@@ -120,7 +120,7 @@ def test_a_new_mapping_version_is_built_by_sync(fresh_engine, catalogue, monkeyp
     monkeypatch.setattr("indices.search.embedded.mapping_version", lambda: version)
     report = idx.sync(catalogue)
     assert report.rebuilt and f"-v{version}-" in idx.current_index() and not _exists(idx, old)
-    assert idx.sync(catalogue).tetap == doc_count(catalogue)
+    assert idx.sync(catalogue).unchanged == doc_count(catalogue)
 
 
 @contextmanager
@@ -163,7 +163,7 @@ def test_engine_failing_mid_index_loses_nothing_and_catches_up(engine_name, fres
     partial = total(idx, "xylofonika")
     assert partial < len(changed)  # the engine holds what it got before it failed
     report = idx.sync(catalogue)  # … and the next run sends exactly the rest
-    assert report.diperbarui == len(changed) - partial and report.tetap == n - report.diperbarui
+    assert report.updated == len(changed) - partial and report.unchanged == n - report.updated
     assert total(idx, "xylofonika") == len(changed) and idx.count() == n
     assert open_failures(catalogue) == []
 
@@ -200,7 +200,7 @@ main(["index"])
 def test_kill_9_during_pantau_index_then_rerun_catches_up(tmp_path):
     """A real crash of the embedded engine: ``pantau index`` killed with SIGKILL after 600 of its
     writes (400 of them committed), then run again."""
-    from tests.search.conftest import new_catalogue
+    from tests.indices.search.conftest import new_catalogue
     cat = new_catalogue(tmp_path, synthetic_docs=700, real=False)
     env = {**os.environ, "PANTAU_DATA_DIR": str(cat.settings.data_dir),
            "PANTAU_SEARCH_ENGINE": "embedded", "PANTAU_CONFIG": str(tmp_path / "none.toml")}

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from pantau.settings import load_settings
 from tests.support.browser import chromium_page, screenshot
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REAL = REPO / "tests" / "fixtures" / "real"
 
 

@@ -18,7 +18,7 @@ from katalog.blobs import BlobStore
 from katalog.ingest import ingest_paths
 from katalog.models import Document, DocumentFile, Failure, Sighting
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def snapshot(cat) -> dict:

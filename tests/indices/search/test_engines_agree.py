@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indices.search import SearchRequest
-from tests.search.test_search import EXPECTED_TOP
+from tests.indices.search.test_search import EXPECTED_TOP
 from webapp.render import search_page
 
 pytestmark = pytest.mark.search_engine

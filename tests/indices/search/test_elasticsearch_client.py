@@ -16,7 +16,7 @@ import pytest
 
 from indices.search import EngineUnavailable, SearchError, SearchRequest
 from indices.search.remote import RemoteIndex
-from tests.search.proxy import Proxy
+from tests.indices.search.proxy import Proxy
 from webapp.render import search_page
 
 pytestmark = pytest.mark.search_engine
@@ -33,7 +33,7 @@ def test_elasticsearch_client_indexes_searches_and_reindexes(opensearch_url, cat
     with Proxy(opensearch_url, elastic_product=True) as proxy:
         es = RemoteIndex("elasticsearch", proxy.url, prefix, retries=1, backoff=0.01)
         report = es.sync(catalogue)
-        assert report.rebuilt and report.baru == es.count() > 0
+        assert report.rebuilt and report.new == es.count() > 0
         req = SearchRequest.build("mendaftarkan pekerjanya", {"has_obligation": "true"})
         via_es = search_page(es.search(req))
         via_os = search_page(RemoteIndex("opensearch", opensearch_url, prefix).search(req))
@@ -41,7 +41,7 @@ def test_elasticsearch_client_indexes_searches_and_reindexes(opensearch_url, cat
         assert via_es == via_os and via_es["total"] > 0
         old = es.current_index()
         es.rebuild(catalogue)
-        assert es.current_index() != old and es.sync(catalogue).tetap == report.baru
+        assert es.current_index() != old and es.sync(catalogue).unchanged == report.new
         assert proxy.requests > 10
     with pytest.raises(EngineUnavailable):  # the proxy is gone: connection refused
         es.sync(catalogue)

@@ -24,9 +24,9 @@ from indices.search.remote import RemoteIndex
 from pantau import wilayah
 from pantau.settings import load_settings
 from tests.engines.opensearch_node import running_opensearch
-from tests.search import synthetic
+from tests.indices.search import synthetic
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 REAL = REPO / "tests" / "fixtures" / "real"
 # The PDFs with a text layer (sosial-perbup-20-2025.pdf is a scan: OCR would cost seconds and
 # add nothing the search tests look at).
