@@ -5,15 +5,30 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup system run test bench clean
+.PHONY: setup system run test bench clean lock
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked versions (hash-checked), then Pantau itself without resolving
+# anything. pip keeps its download cache in ~/.cache/pip, outside the clone, so a fresh clone on
+# the same machine (CI) reuses what an earlier run downloaded.
+$(STAMP): requirements-test.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip wheel
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Re-resolve the locks after changing dependencies in pyproject.toml (needs the package
+# registry): requirements.lock is what the Docker image installs (no test packages),
+# requirements-test.lock adds the test extra on top of the same versions.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv
+	printf 'setuptools>=77\nwheel\n' | $(BIN)/uv pip compile $(LOCK_FLAGS) pyproject.toml - \
+		-o requirements.lock
+	printf 'setuptools>=77\nwheel\n' | $(BIN)/uv pip compile $(LOCK_FLAGS) pyproject.toml - \
+		--extra test -c requirements.lock -o requirements-test.lock
 
 system:
 	bash scripts/system-deps.sh
