@@ -30,6 +30,19 @@ _SPEC: dict[str, tuple[str, object]] = {
     "host": ("PANTAU_HOST", "127.0.0.1"),
     "port": ("PANTAU_PORT", 5000),
     "demo_port": ("PANTAU_DEMO_PORT", 8765),
+    # Serving (gunicorn, see pantau_cli/serving.py): worker processes (0 = 2 x CPUs + 1, at most
+    # 8) and threads per worker.
+    "web_workers": ("PANTAU_WEB_WORKERS", 0),
+    "web_threads": ("PANTAU_WEB_THREADS", 4),
+    # Rate limits (Flask-Limiter): search + API, and the bulk exports; "off" disables. The storage
+    # is shared by every worker only when it is a server (redis://host:6379); memory:// is per
+    # process, so N workers allow N times the limit.
+    "rate_limit": ("PANTAU_RATE_LIMIT", "120/minute"),
+    "export_rate_limit": ("PANTAU_EXPORT_RATE_LIMIT", "10/minute"),
+    "rate_limit_storage": ("PANTAU_RATE_LIMIT_STORAGE", "memory://"),
+    # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For/-Proto/-Host/-Port
+    # (werkzeug's ProxyFix); 0 trusts no header, so a client cannot forge its address.
+    "proxy_fix": ("PANTAU_PROXY_FIX", 0),
 }
 
 
@@ -50,6 +63,12 @@ class Settings:
     host: str
     port: int
     demo_port: int
+    web_workers: int = 0
+    web_threads: int = 4
+    rate_limit: str = "120/minute"
+    export_rate_limit: str = "10/minute"
+    rate_limit_storage: str = "memory://"
+    proxy_fix: int = 0
     config_file: str | None = field(default=None)
 
     @property

@@ -24,7 +24,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     i18n.install(app)
     from . import ratelimit
-    ratelimit.install(app)  # search and API: PANTAU_RATE_LIMIT, e.g. "60/minute" or "off"
+    ratelimit.install(app, settings)  # search + API, and exports: Flask-Limiter
+    if settings.proxy_fix > 0:
+        # behind N reverse proxies: client address, scheme and host from their X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = settings.proxy_fix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     @app.after_request
     def _headers(resp):

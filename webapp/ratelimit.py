@@ -1,96 +1,72 @@
-"""Rate limiting of search and the API: a token bucket per client address, in process.
+"""Rate limits on search, the API and the bulk exports, with Flask-Limiter.
 
-``PANTAU_RATE_LIMIT`` (environment) or ``app.config["RATE_LIMIT"]`` sets it as ``N/second``,
-``N/minute`` or ``N/hour`` (default ``120/minute``); ``off`` (or ``0``) turns it off, e.g. for
-benchmarks. A client may burst up to N requests, then gets one more every period/N; beyond that
-the answer is ``429 Too Many Requests`` with ``Retry-After``. The client is ``remote_addr``: behind
-a reverse proxy, let the proxy set it (werkzeug's ``ProxyFix``), never trust a header here.
-Buckets live in this process only; several worker processes each keep their own.
+Two limits per client address, each one bucket shared by the routes it covers:
+
+- ``PANTAU_RATE_LIMIT`` (default ``120/minute``): the search page ``/cari`` and every ``/api/``
+  endpoint together;
+- ``PANTAU_EXPORT_RATE_LIMIT`` (default ``10/minute``): the bulk downloads (``/ekspor/…``,
+  ``/matriks.csv``/``.xlsx``), which read the whole catalogue.
+
+A limit is written ``N/second``, ``N/minute``, ``N/hour`` (any Flask-Limiter string, e.g.
+``5/second;100/hour``) or ``off``. Counting is a moving window. Beyond the limit the answer is
+``429 Too Many Requests`` with ``Retry-After`` (JSON under ``/api/``, plain text elsewhere).
+
+The counters live in ``PANTAU_RATE_LIMIT_STORAGE``: ``memory://`` (default) counts per process,
+so under N gunicorn workers a client gets up to N times the limit; a server such as
+``redis://host:6379`` is shared by every worker and every container. When that server cannot be
+reached the limits fall back to per-process memory (logged) rather than failing the request.
+
+The client is ``request.remote_addr``; behind a reverse proxy set ``PANTAU_PROXY_FIX`` so that
+werkzeug's ProxyFix takes it from ``X-Forwarded-For`` (never trusted otherwise).
 """
 
 from __future__ import annotations
 
-import math
-import os
-import re
-import threading
-import time
-
 from flask import Flask, jsonify, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 
-DEFAULT = "120/minute"
-_PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour)s?\s*$", re.IGNORECASE)
-MAX_CLIENTS = 50_000  # beyond this, idle (full) buckets are forgotten
+OFF = ("", "0", "off", "none", "false")
+MESSAGE = "Terlalu banyak permintaan; coba lagi nanti. / Too many requests."
 
 
-def parse(spec: str | None) -> tuple[int, float] | None:
-    """(requests, period seconds), or None for "off"."""
-    spec = (spec if spec is not None else DEFAULT).strip().lower()
-    if spec in ("", "0", "off", "none", "false"):
+def parse(spec: str | None) -> str | None:
+    """The limit string, checked, or None for "off"; a malformed one raises ValueError at
+    start-up instead of failing every request later."""
+    spec = (spec or "").strip()
+    if spec.lower() in OFF:
         return None
-    m = _SPEC.match(spec)
-    if not m:
-        raise ValueError(f"rate limit {spec!r}: use e.g. '60/minute', '5/second' or 'off'")
-    n = int(m.group(1))
-    return (n, _PERIODS[m.group(2)]) if n > 0 else None
+    try:
+        parse_many(spec)
+    except ValueError as exc:
+        raise ValueError(f"rate limit {spec!r}: use e.g. '60/minute', '5/second' or 'off'") from exc
+    return spec
 
 
-class TokenBucket:
-    """Buckets of ``capacity`` tokens per key, refilled at ``capacity / period`` per second."""
+def install(app: Flask, settings) -> Limiter | None:
+    """Limit search + API and the exports of ``app`` (its blueprints must be registered)."""
+    search = parse(app.config.get("RATE_LIMIT", settings.rate_limit))
+    exports = parse(app.config.get("EXPORT_RATE_LIMIT", settings.export_rate_limit))
+    if search is None and exports is None:
+        return None
+    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage,
+                      strategy="moving-window", headers_enabled=True,
+                      in_memory_fallback_enabled=True, key_prefix="pantau")
+    if search is not None:
+        shared = limiter.shared_limit(search, scope="pencarian-api")
+        shared(app.blueprints["api"])
+        app.view_functions["pages.cari"] = shared(app.view_functions["pages.cari"])
+    if exports is not None:
+        limiter.shared_limit(exports, scope="ekspor")(app.blueprints["exports"])
 
-    def __init__(self, capacity: int, period: float, clock=time.monotonic):
-        self.capacity = capacity
-        self.rate = capacity / period
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last update)
-        self._lock = threading.Lock()
-
-    def take(self, key: str) -> float:
-        """Take a token for ``key``: 0.0 when allowed, else the seconds until one is available."""
-        now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.capacity), now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                if len(self._buckets) > MAX_CLIENTS:
-                    self._forget_idle(now)
-                return 0.0
-            self._buckets[key] = (tokens, now)
-            return (1.0 - tokens) / self.rate
-
-    def _forget_idle(self, now: float) -> None:
-        for key, (tokens, last) in list(self._buckets.items()):
-            if tokens + (now - last) * self.rate >= self.capacity:
-                del self._buckets[key]
-
-
-def limited(path: str) -> bool:
-    """Search (the page and the API) and every API endpoint; pages and files are not limited."""
-    return path.startswith("/api/") or path == "/cari"
-
-
-def install(app: Flask) -> None:
-    limit = parse(app.config.get("RATE_LIMIT", os.environ.get("PANTAU_RATE_LIMIT")))
-    if limit is None:
-        return
-    bucket = TokenBucket(*limit)
-    app.extensions["pantau.ratelimit"] = bucket
-
-    @app.before_request
-    def _rate_limit():
-        if not limited(request.path):
-            return None
-        wait = bucket.take(request.remote_addr or "-")
-        if wait <= 0:
-            return None
-        retry = str(max(1, math.ceil(wait)))
-        message = "Terlalu banyak permintaan; coba lagi nanti. / Too many requests."
+    @app.errorhandler(429)
+    def _too_many(_exc):
         if request.path.startswith("/api/"):
-            resp = jsonify({"error": {"code": 429, "message": message}})
+            resp = jsonify({"error": {"code": 429, "message": MESSAGE}})
         else:
-            resp = app.response_class(message, mimetype="text/plain")
+            resp = app.response_class(MESSAGE, mimetype="text/plain")
         resp.status_code = 429
-        resp.headers["Retry-After"] = retry
-        return resp
+        return resp  # Flask-Limiter adds Retry-After (seconds until the window lets one in)
+
+    return limiter

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
@@ -28,8 +29,7 @@ KEY = "perbup/33.24/2023/1"
 
 
 @pytest.fixture
-def app(sqlite_catalogue, monkeypatch):
-    monkeypatch.setenv("PANTAU_RATE_LIMIT", "off")
+def app(sqlite_catalogue):
     cat = sqlite_catalogue
     pdf = (REAL / "sosial-perbup-30-2024.pdf").read_bytes()
     sha, _ = BlobStore(cat.settings.blob_dir).put(pdf)
@@ -50,7 +50,7 @@ def app(sqlite_catalogue, monkeypatch):
         importer.add_sighting(s, doc, "javascript:alert('xss4')", file_sha256=sha,
                               record={"judul": EVIL})
     EmbeddedIndex.for_catalogue(cat).sync(cat)
-    application = create_app(cat.settings)
+    application = create_app(replace(cat.settings, rate_limit="off", export_rate_limit="off"))
     application.config["TEST_SHA"] = sha
     return application
 
@@ -130,43 +130,68 @@ def test_header_injection_is_inert(app, path):
     assert not any(k == "Set-Cookie" and "x=1" in v for k, v in resp.headers.items())
 
 
-# ---- rate limiting
+# ---- rate limiting (Flask-Limiter; sharing across gunicorn workers: tests/deploy/test_serving.py)
 
-def test_search_and_api_are_rate_limited_per_client(sqlite_catalogue, monkeypatch):
-    monkeypatch.setenv("PANTAU_RATE_LIMIT", "5/minute")
-    app = create_app(sqlite_catalogue.settings)
-    client = app.test_client()
+def limited_app(catalogue, **limits):
+    return create_app(replace(catalogue.settings, **limits))
+
+
+def test_search_and_api_are_rate_limited_per_client(sqlite_catalogue):
+    client = limited_app(sqlite_catalogue, rate_limit="5/minute").test_client()
     codes = [client.get("/api/v1/regions?per_page=1").status_code for _ in range(5)]
     assert codes == [200] * 5
-    resp = client.get("/api/v1/indicators")
+    resp = client.get("/api/v1/indicators")  # one bucket for search and the whole API
     assert resp.status_code == 429
-    assert 1 <= int(resp.headers["Retry-After"]) <= 12
+    assert 1 <= int(resp.headers["Retry-After"]) <= 60
     assert resp.get_json()["error"]["code"] == 429
     assert "frame-ancestors" in resp.headers["Content-Security-Policy"]
     page = client.get("/cari?q=pekerja")
     assert page.status_code == 429 and page.headers["Retry-After"]
+    assert "Terlalu banyak permintaan" in page.get_data(as_text=True)
     assert client.get("/").status_code == 200  # pages and files are not limited
+    assert client.get("/ekspor/regions.json").status_code == 200  # exports have their own limit
     other = client.get("/api/v1/regions?per_page=1", environ_base={"REMOTE_ADDR": "10.9.8.7"})
     assert other.status_code == 200  # another client has its own bucket
 
 
-def test_rate_limit_off_for_benchmarks(sqlite_catalogue, monkeypatch):
-    monkeypatch.setenv("PANTAU_RATE_LIMIT", "off")
-    client = create_app(sqlite_catalogue.settings).test_client()
+def test_bulk_exports_are_rate_limited(sqlite_catalogue):
+    client = limited_app(sqlite_catalogue, export_rate_limit="2/minute").test_client()
+    assert [client.get(p).status_code for p in ("/ekspor/regions.json", "/ekspor/documents.csv")] \
+        == [200, 200]
+    assert client.get("/ekspor/facts.json").status_code == 429
+    assert client.get("/matriks.csv").status_code == 429  # the matrix download is an export too
+    assert client.get("/api/v1/regions?per_page=1").status_code == 200
+
+
+def test_forwarded_for_is_trusted_only_behind_a_configured_proxy(sqlite_catalogue):
+    def codes(app, n):
+        client = app.test_client()
+        return [client.get("/api/v1/indicators", headers={"X-Forwarded-For": f"10.0.0.{i}"})
+                .status_code for i in range(n)]
+    # no proxy configured: a forged header does not make a new client
+    assert codes(limited_app(sqlite_catalogue, rate_limit="3/minute"), 4) == [200] * 3 + [429]
+    behind = limited_app(sqlite_catalogue, rate_limit="3/minute", proxy_fix=1)
+    assert codes(behind, 6) == [200] * 6  # each forwarded address is its own client
+    # the feed's absolute links name the public scheme and host only when the proxy is trusted
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "pantau.example"}
+    assert 'href="https://pantau.example/feed/wilayah/33.24.atom"' in behind.test_client().get(
+        "/feed/wilayah/33.24.atom", headers=forwarded).get_data(as_text=True)
+    direct = limited_app(sqlite_catalogue).test_client().get("/feed/wilayah/33.24.atom",
+                                                             headers=forwarded)
+    assert "pantau.example" not in direct.get_data(as_text=True)
+
+
+def test_rate_limit_off_for_benchmarks(sqlite_catalogue):
+    client = limited_app(sqlite_catalogue, rate_limit="off", export_rate_limit="off").test_client()
     assert all(client.get("/api/v1/indicators").status_code == 200 for _ in range(300))
+    assert all(client.get("/ekspor/regions.csv").status_code == 200 for _ in range(20))
 
 
-def test_token_bucket_refills():
-    now = [0.0]
-    bucket = ratelimit.TokenBucket(3, 60.0, clock=lambda: now[0])
-    assert [bucket.take("a") for _ in range(3)] == [0.0] * 3
-    assert bucket.take("a") == pytest.approx(20.0)
-    now[0] = 20.0
-    assert bucket.take("a") == 0.0 and bucket.take("a") > 0
-    assert ratelimit.parse("60/minute") == (60, 60.0) and ratelimit.parse("off") is None
-    assert ratelimit.parse("5/seconds") == (5, 1.0)
-    with pytest.raises(ValueError):
-        ratelimit.parse("lots")
+def test_rate_limit_strings_are_checked_at_start_up(sqlite_catalogue):
+    assert ratelimit.parse("60/minute") == "60/minute" and ratelimit.parse("off") is None
+    assert ratelimit.parse("5/second;100/hour") == "5/second;100/hour"
+    with pytest.raises(ValueError, match="lots"):
+        limited_app(sqlite_catalogue, rate_limit="lots")
 
 
 @pytest.mark.parametrize("path", [
