@@ -163,11 +163,21 @@ def extract(settings: Settings, file: Path | None, as_json: bool, everything: bo
 
 
 def _search_index(settings: Settings, engine: str | None = None):
-    from indices.search import SearchError, open_index
+    """The configured search index, after checking that the engine and the installed client are
+    versions that work together (a mismatch ends the command with both versions named; an
+    engine that is down is left to the command, which says so in its own words)."""
+    from indices.search import EngineUnavailable, SearchError, open_index
     try:
-        return open_index(settings, engine=engine)
+        idx = open_index(settings, engine=engine)
     except SearchError as exc:
         raise click.UsageError(str(exc)) from exc
+    try:
+        idx.check_version()
+    except EngineUnavailable:
+        pass
+    except SearchError as exc:
+        raise click.ClickException(f"Mesin pencarian ditolak / search engine refused: {exc}") from exc
+    return idx
 
 
 # How `pantau index` names the search index's sync outcomes.
@@ -280,21 +290,34 @@ def search(settings: Settings, query: str, filters: tuple[str, ...], exact: bool
 
 
 @main.command()
-@click.option("--host", default=None, help="default 127.0.0.1")
-@click.option("--port", default=None, type=int, help="default 5000")
+@click.option("--host", default=None, help="default $PANTAU_HOST or 127.0.0.1")
+@click.option("--port", default=None, type=int, help="default $PANTAU_PORT or 5000")
+@click.option("--workers", default=None, type=int,
+              help="Proses gunicorn (default $PANTAU_WEB_WORKERS; 0 = 2 x CPU + 1)")
 @click.pass_obj
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
-    """Jalankan dasbor web (serve the dashboard)."""
+def serve(settings: Settings, host: str | None, port: int | None, workers: int | None) -> None:
+    """Jalankan dasbor web dengan gunicorn (serve the dashboard under gunicorn)."""
+    if workers is not None:
+        from dataclasses import replace
+        settings = replace(settings, web_workers=workers)
     _serve(settings, host or settings.host, port or settings.port)
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    from webapp import create_app
-    _catalogue(settings)
-    app = create_app(settings)
-    err.print(f"Dasbor: http://{host}:{port}/")
-    from werkzeug.serving import run_simple
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    """Check what the workers will need (catalogue, search engine version, rate-limit settings),
+    then hand this process over to gunicorn's master until SIGTERM/SIGINT."""
+    from pantau_cli import serving
+    from webapp import ratelimit
+    cat = _catalogue(settings)
+    cat.dispose()  # the workers open their own pools; none is inherited through fork
+    _search_index(settings).close()
+    try:
+        for spec in (settings.rate_limit, settings.export_rate_limit):
+            ratelimit.parse(spec)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    err.print(f"Dasbor: http://{host}:{port}/ (gunicorn, {serving.worker_count(settings)} proses)")
+    serving.serve(settings, host, port)
 
 
 @main.command()

@@ -31,6 +31,58 @@ class ResponseError(SearchError):
         super().__init__(f"HTTP {status}: {reason}")
 
 
+class EngineVersionMismatch(SearchError):
+    """The search engine and the installed client are not versions that work together."""
+
+
+def client_version(engine: str) -> str:
+    """The version of the Python client installed for ``engine``."""
+    if engine == "elasticsearch":
+        import elasticsearch
+        return elasticsearch.__versionstr__
+    import opensearchpy
+    return opensearchpy.__versionstr__
+
+
+def _major(version: str) -> int | None:
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def check_server(engine: str, info: dict, client: str, url: str = "") -> str:
+    """The server's version when it is the configured engine on a version the installed client
+    supports; otherwise raise :class:`EngineVersionMismatch` naming both versions.
+
+    ``info`` is the engine's answer to ``GET /``. Elastic supports a client only against servers
+    of its own major version (a 9.x client's ``compatible-with=9`` media types are refused by an
+    8.x server, and the reverse is not supported). An OpenSearch client of major N supports
+    OpenSearch 1.x to N.x.
+    """
+    version = info.get("version") if isinstance(info, dict) else None
+    version = version if isinstance(version, dict) else {}
+    number = str(version.get("number") or "?")
+    product = "OpenSearch" if version.get("distribution") == "opensearch" else "Elasticsearch"
+    where = f" at {url}" if url else ""
+    package = "elasticsearch" if engine == "elasticsearch" else "opensearch-py"
+    if (engine == "elasticsearch") != (product == "Elasticsearch"):
+        other = "opensearch" if product == "OpenSearch" else "elasticsearch"
+        raise EngineVersionMismatch(
+            f"the search engine{where} is {product} {number}, but PANTAU_SEARCH_ENGINE is {engine} "
+            f"(client {package} {client}); set PANTAU_SEARCH_ENGINE={other}")
+    server_major, client_major = _major(number), _major(client)
+    if engine == "elasticsearch":
+        ok = server_major is not None and server_major == client_major
+        need = f"an Elasticsearch {client_major}.x server, or the client 'elasticsearch>={server_major},<{(server_major or 0) + 1}'"
+    else:
+        ok = server_major is not None and client_major is not None and 1 <= server_major <= client_major
+        need = f"OpenSearch 1.x to {client_major}.x, or the client 'opensearch-py>={server_major}'"
+    if not ok:
+        raise EngineVersionMismatch(
+            f"{product} server {number}{where} does not work with the installed client {package} "
+            f"{client}: use {need}")
+    return number
+
+
 class Transport(Protocol):
     def request(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
                 ndjson: bool = False) -> dict: ...

@@ -104,6 +104,11 @@ class SearchIndex(ABC):
     name: str = ""
     location: str = ""
 
+    def check_version(self) -> str | None:
+        """Refuse (``SearchError``) a server this code and its client do not work with; returns
+        the server's version. The embedded index is part of Pantau: nothing to check."""
+        return None
+
     # ------------------------------------------------------------------ engine primitives
     @abstractmethod
     def _current(self) -> str | None:

@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 from ..paging import offset
 from .analysis import analysis_settings, token_key, words
-from .clients import RETRYABLE_STATUS, ResponseError, Transport, connect
+from .clients import (RETRYABLE_STATUS, EngineVersionMismatch, ResponseError, Transport,
+                      check_server, client_version, connect)
 from .engine import EngineUnavailable, SearchError, SearchIndex, mapping, versioned_name
 from .parser import SearchRequest
 from .result import (ENGINE_FACET_SIZE, FACETS, FILTER_FIELDS, Hit, Passage, ResultPage,
@@ -216,8 +217,26 @@ class RemoteIndex(SearchIndex):
         self.alias = f"{prefix}-documents"
         self.transport = transport or connect(engine, self.location, timeout=timeout)
         self.retries, self.backoff = retries, backoff
+        self.server_version: str | None = None
+
+    def check_version(self) -> str:
+        """The server's version, after checking that it is this engine on a version the installed
+        client supports (:func:`clients.check_server`); raises ``EngineVersionMismatch``, or
+        ``EngineUnavailable`` when the server cannot be asked."""
+        if self.server_version is None:
+            client = client_version(self.name)
+            try:
+                info = self.transport.request("GET", "/")
+            except ResponseError as exc:  # e.g. a server refusing the client's media types
+                raise EngineVersionMismatch(
+                    f"the search engine at {self.location} refused the {self.name} client "
+                    f"{client} ({exc}); is it {self.name} of the same major version?") from exc
+            self.server_version = check_server(self.name, info, client, self.location)
+        return self.server_version
 
     def _req(self, method: str, path: str, **kw) -> dict:
+        if self.server_version is None:  # the first request of any kind checks the versions
+            self.check_version()
         return self.transport.request(method, path, **kw)
 
     def _current(self) -> str | None:

@@ -6,12 +6,22 @@
 - ``elastic_product=True``: answers ``X-Elastic-Product: Elasticsearch`` and turns the
   ``compatible-with`` media types of the ``elasticsearch`` client into plain JSON, so that client
   can be exercised against the OpenSearch node (same REST API for what Pantau uses). This proves
-  the Elasticsearch code path (client construction, requests, errors), not Elasticsearch itself.
+  the Elasticsearch code path (client construction, requests, errors), not Elasticsearch itself;
+- ``elastic_version="8.19.0"``: the node's ``GET /`` answer says Elasticsearch of that version
+  instead of OpenSearch 2.x (``distribution`` removed), for the client/server version check.
+
+Exactly what the proxy hides, then: the ``X-Elastic-Product`` header an Elasticsearch server
+sends; whether the server accepts the ``application/vnd.elasticsearch+json; compatible-with=N``
+media types (OpenSearch answers 406 to them; Elasticsearch N accepts them); with
+``elastic_version``, the version the server reports. Everything else (paths, request bodies,
+mappings, analysers, queries, highlighting, responses and errors) is the OpenSearch node's own,
+so it does not show how an Elasticsearch server would treat them.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import socket
 import threading
@@ -24,11 +34,12 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host
 
 class Proxy:
     def __init__(self, upstream: str, *, down_after_bulk: int | None = None,
-                 elastic_product: bool = False):
+                 elastic_product: bool = False, elastic_version: str | None = None):
         parts = urlsplit(upstream)
         self.host, self.port = parts.hostname, parts.port
         self.down_after_bulk = down_after_bulk
         self.elastic_product = elastic_product
+        self.elastic_version = elastic_version
         self.bulk_requests = 0
         self.requests = 0
         self._lock = threading.Lock()
@@ -64,6 +75,12 @@ class Proxy:
                     data = resp.read()
                 finally:
                     conn.close()
+                if proxy.elastic_version and self.command == "GET" and self.path == "/":
+                    info = json.loads(data)
+                    info["version"].pop("distribution", None)
+                    info["version"]["number"] = proxy.elastic_version
+                    info["tagline"] = "You Know, for Search"
+                    data = json.dumps(info).encode()
                 self.send_response(resp.status)
                 for k, v in resp.getheaders():
                     if k.lower() not in _HOP:

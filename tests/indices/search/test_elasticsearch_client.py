@@ -3,15 +3,19 @@
 There is no Elasticsearch 8/9 node here (no Docker daemon, and Elastic's server is not on a
 package registry), and the ``elasticsearch`` client refuses servers that do not answer
 ``X-Elastic-Product: Elasticsearch``. So the client talks to the OpenSearch node through a proxy
-that adds that header and rewrites the client's ``compatible-with`` media types. This exercises
-everything Pantau does differently for Elasticsearch (client construction, requests, errors);
-it does not prove that an Elasticsearch server accepts the mapping (same REST API, not tested).
+that adds that header, rewrites the client's ``compatible-with`` media types (which OpenSearch
+answers with 406) and reports an Elasticsearch version in ``GET /``. This exercises everything
+Pantau does differently for Elasticsearch (client construction, version check, requests,
+errors); it does not prove that an Elasticsearch server accepts the mapping, the analysers or
+the queries (same REST API, not tested here; ``tests/indices/search/proxy.py`` lists exactly
+what the proxy hides).
 """
 
 from __future__ import annotations
 
 import uuid
 
+import elasticsearch
 import pytest
 
 from indices.search import EngineUnavailable, SearchError, SearchRequest
@@ -30,7 +34,9 @@ def test_elasticsearch_client_refuses_a_server_that_is_not_elasticsearch(opensea
 
 def test_elasticsearch_client_indexes_searches_and_reindexes(opensearch_url, catalogue):
     prefix = f"es{uuid.uuid4().hex[:8]}"
-    with Proxy(opensearch_url, elastic_product=True) as proxy:
+    # dressed as an Elasticsearch server of the installed client's version (the version check)
+    with Proxy(opensearch_url, elastic_product=True,
+               elastic_version=elasticsearch.__versionstr__) as proxy:
         es = RemoteIndex("elasticsearch", proxy.url, prefix, retries=1, backoff=0.01)
         report = es.sync(catalogue)
         assert report.rebuilt and report.new == es.count() > 0
