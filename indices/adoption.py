@@ -1,16 +1,20 @@
 """The adoption index: for each of the 552 regions and each indicator, a status with evidence.
 
 Statuses are derived, never typed by hand: ``compute`` reads documents, facts, sightings and
-source runs from the catalogue, evaluates the indicator rules in ``indicators.yaml`` and rewrites
-the ``adoption_status`` table in one transaction (``pantau index`` runs it).
+source runs from the catalogue, evaluates the indicator rules in ``indicators.yaml`` clause by
+clause (``indices.claims``) and rewrites the ``adoption_status`` table in one transaction
+(``pantau index`` runs it).
 
-- ``ada``: a regulation/circular of the region satisfies the indicator (which document, Pasal, since when);
-- ``diberitakan``: only news reports it (which article);
+- ``ada``: one normative clause of a regulation/circular of the region satisfies the indicator
+  (which document, which clause, the matched terms, since when);
+- ``diberitakan``: only news reports it: an article saying the region issued, or has, an
+  instrument or official instruction with the indicator's content (which article, which paragraph);
 - ``belum_ditemukan``: the region's sources were checked (which, when) and nothing satisfies it;
 - ``tidak_terpantau``: no source of the region is crawled.
 
-A repealed instrument (status "dicabut"/"tidak berlaku", or the target of a ``mencabut`` relation)
-no longer counts from its repeal date; an amendment counts with the instrument it amends.
+Every status carries ``why``: the rule, and the clause and terms that decided it (or why nothing
+did). A repealed instrument (status "dicabut"/"tidak berlaku", or the target of a ``mencabut``
+relation) no longer counts from its repeal date; an amendment counts with the instrument it amends.
 """
 
 from __future__ import annotations
@@ -31,9 +35,12 @@ from katalog.models import AdoptionStatus, Document, Fact, Region, Sighting, Sou
 from katalog.types import iso
 from katalog.vocab import UNREADABLE, EvidenceGrade, RunStatus
 
+from .claims import ClauseResult, describe, evaluate_clause, news_gate
+
 STATUSES = ("ada", "diberitakan", "belum_ditemukan", "tidak_terpantau")
-JAMSOSTEK_WORDS = ["ketenagakerjaan", "jkk", "jkm", "jht", "jkp", "pekerja", "iuran"]
 REPEALED_STATUS = re.compile(r"(?i)\b(dicabut|tidak\s+berlaku|dibatalkan)\b")
+QUOTE_CHARS = 600
+MAX_CLAUSES = 5  # evidence clauses kept per document
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,6 @@ def load_indicators() -> tuple[str, tuple[Indicator, ...]]:
     return str(raw["version"]), inds
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", str(s).lower())
-
-
 @dataclass
 class DocFacts:
     """What the rules look at for one document."""
@@ -68,11 +71,11 @@ class DocFacts:
     region_code: str | None
     grade: str  # katalog.vocab.EvidenceGrade
     title: str
-    since: date | None
+    since: date | None  # signed (ditetapkan), else promulgated, else 1 January of its year
+    published: date | None  # a news article's date
     status: str | None
     relevance: dict = field(default_factory=dict)
-    obligations: list[dict] = field(default_factory=list)
-    targets: list[dict] = field(default_factory=list)
+    clauses: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
     text_status: str = "ok"
 
@@ -86,77 +89,43 @@ def _merge_relevance(into: dict, rel: dict) -> None:
             into[k] = merged + [x for x in v if x not in merged]
         elif isinstance(v, (int, float)):
             into[k] = max(into.get(k) or 0, v)
-        elif k not in into:
+        elif k not in into or (k == "implements_basis" and v == "citation"):
             into[k] = v
 
 
-def evaluate(rule: dict, d: DocFacts) -> dict | None:
-    """If ``d`` satisfies ``rule``, the evidence (best fact) — else None."""
-    rel = d.relevance
-    rr = rule.get("relevance") or {}
-    for key, want in rr.items():
-        if key.endswith("_any"):
-            have = {_norm(x) for x in rel.get(key[:-4]) or []}
-            if not have & {_norm(x) for x in want}:
-                return None
-        elif bool(rel.get(key)) != bool(want):
-            return None
-    evidence: dict = {}
-    if rule.get("obligation_text_all"):
-        pats = [re.compile(p) for p in rule["obligation_text_all"]]
-        hit = next((o for o in d.obligations if all(p.search(o.get("text") or "") for p in pats)), None)
-        if hit is None:
-            return None
-        evidence = hit
-    if rule.get("target"):
-        want = rule["target"]
-        hit = next((t for t in d.targets if all(t.get(k) == v for k, v in want.items())), None)
-        if hit is None:
-            return None
-        evidence = hit
-    if not evidence:
-        # the strongest quote: an obligation in a Pasal naming the group/funding of the rule and
-        # employment social security (not, say, the health-insurance Pasal of the same Perda)
-        words = [_norm(x) for k in ("groups_any", "funding_any") for x in rr.get(k, [])]
-        if rr.get("funding_any"):
-            words.append("anggaran")
-        words += JAMSOSTEK_WORDS
-
-        def weight(o: dict) -> tuple:
-            text = _norm(o.get("text", ""))
-            return (-sum(w in text for w in words), "kesehatan" in text, o.get("pasal") is None,
-                    o.get("start", 0))
-        ranked = sorted(d.obligations, key=weight)
-        evidence = ranked[0] if ranked else {}
-    return {"pasal": evidence.get("pasal"), "ayat": evidence.get("ayat"), "page": evidence.get("page"),
-            "quote": (evidence.get("text") or "")[:600], "start": evidence.get("start"),
-            "end": evidence.get("end")}
+def document_date(d: Document) -> date | None:
+    """When an instrument was made: signed (ditetapkan), else promulgated (diundangkan), else its
+    year; a news article: its publication date."""
+    return (d.tanggal_ditetapkan or d.tanggal_diundangkan or d.published_on
+            or (date(d.tahun, 1, 1) if d.tahun else None))
 
 
-def _load(session: Session) -> list[DocFacts]:
+def load_documents(session: Session, region: str | None = None) -> list[DocFacts]:
+    """Every document with a region (or of ``region``), with its clauses, relations, relevance."""
     docs: dict[int, DocFacts] = {}
-    for d in session.scalars(select(Document).where(Document.region_code.is_not(None))):
-        since = d.tanggal_diundangkan or d.tanggal_ditetapkan or d.published_on or (
-            date(d.tahun, 1, 1) if d.tahun else None)
+    q = select(Document).where(Document.region_code.is_not(None))
+    if region:
+        q = q.where(Document.region_code == region)
+    for d in session.scalars(q):
         docs[d.id] = DocFacts(d.id, d.reg_key, d.region_code, d.evidence_grade,
-                              d.judul or d.tentang or d.reg_key, since, d.status,
-                              text_status=d.text_status)
-    for doc_id, kind, data, pasal, ayat, page, start, end, text in session.execute(
-            select(Fact.document_id, Fact.kind, Fact.data, Fact.pasal, Fact.ayat, Fact.page, Fact.start,
-                   Fact.end, Fact.text)):
+                              d.judul or d.tentang or d.reg_key, document_date(d), d.published_on,
+                              d.status, text_status=d.text_status)
+    fq = select(Fact.document_id, Fact.kind, Fact.data).where(
+        Fact.kind.in_(("clause", "relation", "relevance")))
+    if region:
+        fq = fq.where(Fact.document_id.in_(list(docs) or [-1]))
+    for doc_id, kind, data in session.execute(fq):
         d = docs.get(doc_id)
         if d is None:
             continue
-        item = {**(data or {}), "pasal": pasal, "ayat": ayat, "page": page, "start": start,
-                "end": end, "text": text}
         if kind == "relevance":
             _merge_relevance(d.relevance, data or {})
-        elif kind == "obligation":
-            d.obligations.append(item)
-        elif kind == "target":
-            d.targets.append(item)
+        elif kind == "clause":
+            d.clauses.append(data or {})
         elif kind == "relation":
-            d.relations.append(item)
+            d.relations.append(data or {})
+    for d in docs.values():
+        d.clauses.sort(key=lambda c: c.get("start") or 0)
     return list(docs.values())
 
 
@@ -200,13 +169,108 @@ def _monitoring(session: Session) -> dict[str, list[dict]]:
     return out
 
 
+# --------------------------------------------------------------------------- evaluation
+
+def _document_ok(rule: dict, d: DocFacts) -> str | None:
+    """Why the document as a whole cannot satisfy ``rule`` (None: it can)."""
+    for key, want in (rule.get("document") or {}).items():
+        if bool(d.relevance.get(key)) != bool(want):
+            if key == "implements_inpres_2_2021":
+                return ("dokumen tidak mengutip Inpres 2/2021 dan bukan instrumen sejak 2021 yang "
+                        "menurut judul atau bab-nya tentang jaminan sosial ketenagakerjaan")
+            return f"dokumen tidak memenuhi {key}"
+    return None
+
+
+def evaluate_document(ind: Indicator, d: DocFacts) -> tuple[list[ClauseResult], list[ClauseResult], str | None]:
+    """(clauses satisfying the indicator, near misses, why the whole document cannot) for one
+    document. A near miss is a clause that meets part of the rule, with what it lacks."""
+    news = d.grade == EvidenceGrade.BERITA
+    # a document condition is about instruments; news is gated by its date and what it reports
+    blocked = None if news else _document_ok(ind.rule, d)
+    hits, near = [], []
+    for clause in d.clauses:
+        res = evaluate_clause(ind.rule, clause, news=news)
+        if res.ok and news:
+            gate = news_gate(ind.rule, res, published=d.published, relevance=d.relevance)
+            if gate:
+                res.ok, res.missing = False, [gate]
+        if res.ok and blocked:
+            res.ok, res.missing = False, [blocked]
+        if res.ok:
+            hits.append(res)
+        elif res.matched:
+            near.append(res)
+    # a clause that says it in its own words first, then document order
+    hits.sort(key=lambda r: (r.inherited_only, r.clause.get("start") or 0))
+    return hits, near, blocked
+
+
+def _marked(res: ClauseResult) -> list[dict]:
+    """The matched terms, with offsets into the clause's quote where they fall inside it."""
+    c = res.clause
+    quote_start = c.get("start") or 0
+    out = []
+    for t in res.matched:
+        item = {"requirement": t.get("requirement"), "category": t.get("category"),
+                "code": t.get("code"), "text": t.get("text"), "how": t.get("how"),
+                "via": t.get("via")}
+        if t.get("how") == "own" and t.get("start") is not None:
+            item["start"], item["end"] = t["start"], t["end"]
+            # where the term sits in the quote (the clause text with whitespace collapsed)
+            pos = (c.get("text") or "").find(" ".join(str(t.get("text") or "").split()))
+            if pos >= 0:
+                item["quote_start"], item["quote_end"] = pos, pos + len(" ".join(str(t["text"]).split()))
+        out.append(item)
+    return out
+
+
+def _clause_evidence(res: ClauseResult) -> dict:
+    c = res.clause
+    return {"label": c.get("label"), "cite": c.get("cite"), "pasal": c.get("pasal"),
+            "ayat": c.get("ayat"), "diktum": c.get("diktum"), "point": c.get("point"),
+            "page": c.get("page"), "start": c.get("start"), "end": c.get("end"),
+            "quote": (c.get("text") or "")[:QUOTE_CHARS], "matched": _marked(res),
+            "inherited_only": res.inherited_only}
+
+
+def _entry(d: DocFacts, hits: list[ClauseResult], urls) -> dict:
+    clauses = [_clause_evidence(r) for r in hits[:MAX_CLAUSES]]
+    first = clauses[0]
+    return {"reg_key": d.reg_key, "title": d.title,
+            "since": d.since.isoformat() if d.since else None,
+            "published": d.published.isoformat() if d.published else None,
+            "pasal": first["pasal"] or first["cite"] or None, "ayat": first["ayat"],
+            "page": first["page"], "quote": first["quote"], "start": first["start"],
+            "end": first["end"], "clause": first["label"], "clauses": clauses,
+            "sources": urls.get(d.doc_id, [])[:5]}
+
+
+def _why(ind: Indicator, status: str, *, entry: dict | None = None, checked: int = 0,
+         near: int = 0, sources: list[dict] | None = None) -> dict:
+    why = {"rule": describe(ind.rule), "definition": ind.definisi, "decision": status}
+    if entry:
+        first = entry["clauses"][0]
+        why.update({"document": entry["reg_key"], "clause": first["label"],
+                    "matched": first["matched"]})
+        why["reason"] = (f"{first['label']} {entry['reg_key']} memenuhi aturan"
+                         + (" (berita)" if status == "diberitakan" else ""))
+    elif status == "belum_ditemukan":
+        why["reason"] = (f"Tidak ada ketentuan dari {checked} dokumen yang dikenal yang memenuhi "
+                         f"aturan ({near} ketentuan hampir memenuhi; lihat `pantau claims explain`)")
+        why["sources_checked"] = [s["source"] for s in sources or []]
+    else:
+        why["reason"] = "Tidak ada sumber yang memantau wilayah ini"
+    return why
+
+
 def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
     """Recompute every region × indicator status; returns counts per status."""
     today = today or datetime.now(timezone.utc).date()
     version, indicators = load_indicators()
     counts = dict.fromkeys(STATUSES, 0)
     with cat.session() as s:
-        docs = _load(s)
+        docs = load_documents(s)
         repeals = _repeals(docs)
         amended = _amendments(docs)
         monitoring = _monitoring(s)
@@ -220,50 +284,100 @@ def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
         s.execute(delete(AdoptionStatus))
         for region in s.scalars(select(Region)):
             for ind in indicators:
-                status, since, evidence = _status(ind, by_region.get(region.kode, []), repeals,
-                                                  amended, monitoring.get(region.kode, []), urls, today)
+                status, since, evidence = region_status(ind, by_region.get(region.kode, []), repeals,
+                                                        amended, monitoring.get(region.kode, []),
+                                                        urls, today)
                 counts[status] += 1
                 s.add(AdoptionStatus(region_code=region.kode, indicator=ind.id, status=status,
                                      since=since, evidence=evidence, indicator_version=version))
     return counts
 
 
-def _status(ind: Indicator, docs: list[DocFacts], repeals, amended, sources: list[dict], urls,
-            today: date):
+def _repealed(d: DocFacts, repeals, today: date) -> tuple[bool, str | None]:
+    by = repeals.get(d.reg_key)
+    gone = bool(REPEALED_STATUS.search(d.status or "")) or (
+        by is not None and (by[1] is None or by[1] <= today))
+    return gone, (by[0] if by else None)
+
+
+def region_status(ind: Indicator, docs: list[DocFacts], repeals, amended, sources: list[dict],
+                  urls, today: date):
+    """(status, since, evidence) of one region for one indicator."""
     found, news, history = [], [], []
+    near = 0
     for d in docs:
-        ev = evaluate(ind.rule, d)
-        if ev is None:
+        hits, misses, _ = evaluate_document(ind, d)
+        near += len(misses)
+        if not hits:
             continue
-        repealed = repeals.get(d.reg_key)
-        is_repealed = bool(REPEALED_STATUS.search(d.status or "")) or (
-            repealed is not None and (repealed[1] is None or repealed[1] <= today))
-        entry = {"reg_key": d.reg_key, "title": d.title, "since": d.since.isoformat() if d.since else None,
-                 **ev, "sources": urls.get(d.doc_id, [])[:5]}
+        entry = _entry(d, hits, urls)
         if amended.get(d.reg_key):
             entry["diubah_oleh"] = amended[d.reg_key]
         if d.grade == EvidenceGrade.DOKUMEN:
             if d.since:
                 history.append(d.since)
-            if is_repealed:
-                entry["dicabut_oleh"] = repealed[0] if repealed else None
+            gone, by = _repealed(d, repeals, today)
+            if gone:
                 continue
-            found.append(entry)
+            found.append((d, entry))
         else:
-            news.append(entry)
+            news.append((d, entry))
     unreadable = [d.reg_key for d in docs if d.text_status in UNREADABLE]
     first = min(history) if history else None
     if found:
-        found.sort(key=lambda e: (e["since"] or "9999"))
-        since = date.fromisoformat(found[0]["since"]) if found[0]["since"] else first
-        return "ada", since, {"documents": found, "first_met": first.isoformat() if first else None}
+        found.sort(key=lambda x: (x[0].since or date.max, x[0].reg_key))
+        entries = [e for _, e in found]
+        since = found[0][0].since or first
+        return "ada", since, {"documents": entries, "first_met": first.isoformat() if first else None,
+                              "why": _why(ind, "ada", entry=entries[0])}
     if news:
-        news.sort(key=lambda e: (e["since"] or "9999"))
-        return "diberitakan", None, {"news": news}
+        news.sort(key=lambda x: (x[0].published or date.max, x[0].reg_key))
+        entries = [e for _, e in news]
+        since = news[0][0].published
+        return "diberitakan", since, {"news": entries, "why": _why(ind, "diberitakan", entry=entries[0])}
     if sources:
-        return "belum_ditemukan", None, {"sources_checked": sources, "unreadable_documents": unreadable,
-                                         "documents_checked": len(docs)}
-    return "tidak_terpantau", None, {"documents_known": len(docs)}
+        return "belum_ditemukan", None, {
+            "sources_checked": sources, "unreadable_documents": unreadable,
+            "documents_checked": len(docs),
+            "why": _why(ind, "belum_ditemukan", checked=len(docs), near=near, sources=sources)}
+    return "tidak_terpantau", None, {"documents_known": len(docs),
+                                     "why": _why(ind, "tidak_terpantau")}
+
+
+def explain(cat: Catalogue, region: str, indicator: str, today: date | None = None) -> dict:
+    """The decision for one region × indicator and every clause that came near, with why each
+    counted or did not (``pantau claims explain``)."""
+    today = today or datetime.now(timezone.utc).date()
+    _, indicators = load_indicators()
+    ind = next((i for i in indicators if i.id == indicator), None)
+    if ind is None:
+        raise KeyError(f"unknown indicator {indicator!r}; one of {', '.join(i.id for i in indicators)}")
+    with cat.session() as s:
+        all_docs = load_documents(s)
+        docs = [d for d in all_docs if d.region_code == region]
+        status, since, evidence = region_status(ind, docs, _repeals(all_docs), _amendments(all_docs),
+                                                _monitoring(s).get(region, []), {}, today)
+        repeals = _repeals(all_docs)
+        rows = []
+        for d in docs:
+            hits, near, blocked = evaluate_document(ind, d)
+            gone, by = _repealed(d, repeals, today)
+            for res in hits + near:
+                rows.append({"document": d.reg_key, "grade": d.grade, "since": d.since,
+                             "clause": res.clause.get("label"), "counted": res.ok and not gone,
+                             "why": ("dicabut oleh " + (by or "?")) if res.ok and gone else
+                             ("memenuhi aturan" if res.ok else "; ".join(res.missing)),
+                             "matched": [f"{t.get('requirement')}: {t.get('text')}"
+                                         + (f" (lewat {t['via']})" if t.get("via") else "")
+                                         for t in res.matched],
+                             "quote": (res.clause.get("text") or "")[:240]})
+            if not hits and not near and blocked:
+                rows.append({"document": d.reg_key, "grade": d.grade, "since": d.since,
+                             "clause": None, "counted": False, "why": blocked, "matched": [],
+                             "quote": ""})
+    return {"region": region, "indicator": ind.id, "rule": describe(ind.rule), "status": status,
+            "since": since.isoformat() if since else None, "why": evidence.get("why"),
+            "clauses": rows}
 
 
 def timeline(cat: Catalogue, indicator: str, start_year: int = 2021) -> list[dict]:

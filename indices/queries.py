@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from . import paging
 from .adoption import load_indicators
+from .claims import describe
 from katalog.db import Catalogue
 from katalog.models import AdoptionStatus, Document, DocumentFile, Fact, PageText, Region, Sighting, Source, SourceRun
 from katalog.types import iso
@@ -98,12 +99,24 @@ def region_detail(cat: Catalogue, kode: str) -> dict | None:
             "region": region_dict(r), "provinsi": parent.nama if parent else None,
             "documents": [document_summary(d) for d in docs if d.kind != "news"],
             "news": [document_summary(d) for d in docs if d.kind == "news"],
-            "statuses": [{"indicator": i.id, "nama": i.nama, "name": i.name,
-                          "status": sts[i.id].status if i.id in sts else "tidak_terpantau",
-                          "since": sts[i.id].since.isoformat() if i.id in sts and sts[i.id].since else None,
-                          "evidence": sts[i.id].evidence if i.id in sts else {}} for i in indicators],
+            "statuses": [_status_dict(i, sts.get(i.id)) for i in indicators],
             "sources": sources,
         }
+
+
+def _status_dict(ind, st: AdoptionStatus | None) -> dict:
+    """One indicator's status for a region, with its evidence and why it is what it is."""
+    if st is None:  # the adoption index has not been computed for this region yet
+        return {"indicator": ind.id, "nama": ind.nama, "name": ind.name,
+                "status": "tidak_terpantau", "since": None, "evidence": {},
+                "why": {"rule": describe(ind.rule), "definition": ind.definisi,
+                        "decision": "tidak_terpantau",
+                        "reason": "Indeks adopsi belum dihitung (`pantau index`)"}}
+    evidence = dict(st.evidence or {})
+    why = evidence.pop("why", None) or {"rule": describe(ind.rule), "definition": ind.definisi,
+                                        "decision": st.status, "reason": ""}
+    return {"indicator": ind.id, "nama": ind.nama, "name": ind.name, "status": st.status,
+            "since": st.since.isoformat() if st.since else None, "evidence": evidence, "why": why}
 
 
 def document_summary(d: Document) -> dict:

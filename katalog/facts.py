@@ -16,7 +16,7 @@ from .models import Document, Fact
 
 # extraction result key -> Fact.kind
 KINDS = {"obligations": "obligation", "targets": "target", "references": "reference",
-         "relations": "relation"}
+         "relations": "relation", "clauses": "clause"}
 
 
 def store_extraction(session: Session, doc: Document, file_sha256: str | None, result: dict) -> int:
@@ -43,6 +43,8 @@ def store_extraction(session: Session, doc: Document, file_sha256: str | None, r
             n += 1
     relevance = result.get("relevance")
     if relevance is not None:
+        # every relevance term with its clause and section travels with the relevance fact
+        relevance = {**relevance, "mentions": result.get("mentions") or []}
         session.add(Fact(document_id=doc.id, file_sha256=file_sha256, kind="relevance", start=-10**6,
                          end=-10**6, text="", data=jsonable(relevance), extractor_version=version))
         n += 1

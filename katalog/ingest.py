@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nlp.extract.news import date_in_text, text_article_regions
 from nlp.identity import DocumentMeta, extract_metadata
 from nlp import text as nlp_text
 from pantau.legal import is_provisional, provisional_key
@@ -116,7 +117,10 @@ def read_stored_file(session: Session, file: DocumentFile, extracted: nlp_text.E
         values = {"kind": kind, "evidence_grade": EvidenceGrade.of(kind)}
         key = None
         if kind == DocumentKind.NEWS:
-            values["region_code"] = region_hint  # a report is not an instrument: no identity
+            # a report is not an instrument: no identity, but the region it is about and its
+            # date, read exactly as the crawler reads them from an article page
+            values["region_code"] = region_hint or text_article_regions(extracted.text)[0]
+            values["published_on"] = date_in_text(extracted.text)
         else:
             meta = extract_metadata(extracted.text, region_hint=region_hint)
             key, values = meta.reg_key, _identity(meta) | values

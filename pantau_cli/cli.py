@@ -402,6 +402,59 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
 
 
 @main.group()
+def claims() -> None:
+    """Periksa klaim adopsi (check an adoption claim against its clauses)."""
+
+
+@claims.command("explain")
+@click.argument("kode")
+@click.argument("indicator")
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON")
+@click.option("--all", "show_all", is_flag=True,
+              help="Tampilkan semua ketentuan yang memenuhi (default: 10 pertama)")
+@click.pass_obj
+def claims_explain(settings: Settings, kode: str, indicator: str, as_json: bool,
+                   show_all: bool) -> None:
+    """Keputusan untuk satu wilayah dan indikator, dengan setiap ketentuan yang hampir memenuhi.
+
+    KODE is a Kemendagri region code (33.25), INDICATOR an indicator id (pekerja_rentan_apbd).
+    Every clause that meets part of the rule is listed with what it lacks: the analyst's tool
+    for checking a claim before publishing it.
+    """
+    from indices.adoption import explain
+    cat = _catalogue(settings)
+    try:
+        out = explain(cat, kode, indicator)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="INDICATOR") from exc
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return
+    why = out.get("why") or {}
+    click.echo(f"{kode} · {indicator}: {out['status']}"
+               + (f" sejak {out['since']}" if out["since"] else ""))
+    click.echo(f"Aturan: {out['rule']}")
+    if why.get("reason"):
+        click.echo(f"Alasan: {why['reason']}")
+    counted = [r for r in out["clauses"] if r["counted"]]
+    missed = [r for r in out["clauses"] if not r["counted"]]
+    limit = None if show_all else 10
+    if counted:
+        click.echo(f"\nKetentuan yang memenuhi ({len(counted)}):")
+        for r in counted[:limit]:
+            click.echo(f"  ✓ {r['document']} {r['clause']}")
+            for m in r["matched"]:
+                click.echo(f"      · {m}")
+            click.echo(f"      “{r['quote']}”")
+    if missed:
+        click.echo(f"\nHampir memenuhi, tidak dihitung ({len(missed)}):")
+        for r in missed[:limit if limit is None else 3 * limit]:
+            click.echo(f"  ✗ {r['document']} {r['clause'] or '(dokumen)'}: {r['why']}")
+            if r["quote"]:
+                click.echo(f"      “{r['quote'][:160]}”")
+
+
+@main.group()
 def apikey() -> None:
     """Kunci API untuk unggah dokumen (API keys for the upload endpoint)."""
 

@@ -120,6 +120,12 @@ def matriks():
                            filter_args=filter_args)
 
 
+@bp.app_template_filter("quote_html")
+def quote_html(item) -> Markup:
+    """An evidence quote with its matched terms marked; ``render.quote_html`` escapes all text."""
+    return Markup(render.quote_html(item.get("quote"), item.get("matched")))
+
+
 @bp.app_template_filter("passage_html")
 def passage_html(passage) -> Markup:
     """A search passage in a page; ``render.passage_html`` escapes all of its text."""

@@ -53,6 +53,23 @@ def highlight(text: str, facts: list[dict], max_chars: int = 400_000) -> str:
     return "".join(out).replace("\f", "\n")
 
 
+def quote_html(quote: str | None, matched: list[dict] | None) -> str:
+    """An evidence quote as HTML with the terms that satisfied the rule in ``<mark>``."""
+    text = quote or ""
+    spans = sorted({(m["quote_start"], m["quote_end"]) for m in matched or []
+                    if isinstance(m.get("quote_start"), int) and isinstance(m.get("quote_end"), int)
+                    and 0 <= m["quote_start"] < m["quote_end"] <= len(text)})
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue  # overlapping terms: the first one is marked
+        out.append(html.escape(text[pos:start]))
+        out.append('<mark class="term">' + html.escape(text[start:end]) + "</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
 def passage_html(passage: Passage | None) -> str:
     """A search passage as HTML: each match in a ``<mark>``, "…" where the text was cut."""
     if passage is None:

@@ -14,21 +14,11 @@ from urllib.parse import urlsplit
 
 from scrapy.http import TextResponse
 
-from nlp.extract.news import dominant_region, instrument_mentions, region_mentions
-from pantau import wilayah
-from pantau.dates import BULAN
+from nlp.extract.news import article_regions, date_in_text, instrument_mentions
 
 from crawler.events import CrawlProblem, ListingParsed
 from crawler.spiders.base import SourceSpider
 
-LEAD_CHARS = 800  # the lead: the headline and the first paragraphs, up to about this long
-_HARI = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Jum’at|Sabtu|Minggu|Ahad)"
-# Indonesian news dates an event by weekday and date: "Jumat (21/5/2021)", "Rabu, (29/7/2020)",
-# "Selasa 10 Juni 2025". A weekday is required: a bare date is too often something else.
-_TEXT_DATE = re.compile(
-    _HARI + r"\s*,?\s*\(?\s*(?:(?P<d1>\d{1,2})\s*/\s*(?P<m1>\d{1,2})\s*/\s*(?P<y1>\d{4})"
-    r"|(?P<d2>\d{1,2})\s+(?P<m2>" + "|".join(BULAN) + r")\s+(?P<y2>\d{4}))",
-    re.IGNORECASE)
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _META_DATES = ("article:published_time", "og:published_time", "datePublished", "pubdate",
                "publishdate", "date", "dc.date", "dc.date.issued", "sailthru.date")
@@ -42,18 +32,6 @@ def _iso_date(value: str | None) -> date | None:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
-
-
-def date_in_text(text: str) -> date | None:
-    """The first weekday-anchored date in ``text`` (``Jumat (21/5/2021)``), if any."""
-    for m in _TEXT_DATE.finditer(text):
-        try:
-            if m.group("y1"):
-                return date(int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
-            return date(int(m.group("y2")), BULAN[m.group("m2").lower()], int(m.group("d2")))
-        except ValueError:
-            continue
-    return None
 
 
 def _meta(response: TextResponse, *names: str) -> str | None:
@@ -97,29 +75,6 @@ def paragraphs(response: TextResponse) -> list[str]:
             ".//text()[not(ancestor::script)][not(ancestor::style)][not(ancestor::nav)]").getall()
             if len(t.split()) > 3]
     return out
-
-
-def lead_text(headline: str | None, paras: list[str], limit: int = LEAD_CHARS) -> str:
-    """The headline and the first paragraphs, up to ``limit`` characters."""
-    parts, size = [headline or ""], 0
-    for p in paras:
-        if size >= limit:
-            break
-        parts.append(p)
-        size += len(p)
-    return "\n".join(x for x in parts if x)
-
-
-def article_regions(headline: str | None, paras: list[str]) -> tuple[str | None, list[dict]]:
-    """(the kabupaten/kota the article is about, or None; every region it names with counts
-    in the lead and in the whole text)."""
-    lead = region_mentions(lead_text(headline, paras))
-    body = region_mentions("\n".join([headline or "", *paras]))
-    regions = wilayah.by_code()
-    mentioned = [{"code": c, "name": regions[c].nama if c in regions else c,
-                  "lead": lead.get(c, 0), "body": body.get(c, 0)}
-                 for c in sorted(set(lead) | set(body))]
-    return dominant_region(lead), mentioned
 
 
 class NewsSpider(SourceSpider):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pantau import wilayah
 
 from ..identity import extract_enactment, extract_metadata, readable_tentang
+from .clauses import read_clauses
 from .news import Skipper, find_regions, furniture_spans, headline_spans, primary_region
 from .obligations import extract_obligations
 from .patterns import extractor_version
@@ -113,8 +114,12 @@ def extract_document(text: str, *, pages=None, region_hint: str | None = None,
                          if not same_instrument(own_key, c.key) and c.key not in targets_of
                          and structure.locate(c.start).section not in ("judul", "menetapkan"))
     terms = [t for t in lexical.terms if not any(a <= t.start < b for a, b in cited_spans)]
-    relevance = assess_relevance(terms, structure, pagemap, kind=kind, document=document,
-                                 references=references, skip=skip)
+    relevance = assess_relevance([t for t in terms if not t.concept], structure, pagemap,
+                                 kind=kind, document=document, references=references, skip=skip)
+    mentions, clauses = read_clauses(text, structure, terms, pagemap, kind=kind,
+                                     form=document.get("form"), targets=targets,
+                                     skip=skip, headlines=Skipper(headline_spans(text)) if news
+                                     else None)
     out = {
         "extractor_version": extractor_version(),
         "kind": kind,
@@ -127,6 +132,8 @@ def extract_document(text: str, *, pages=None, region_hint: str | None = None,
         "references": references,
         "relations": relations,
         "regions": regions,
+        "mentions": mentions,
+        "clauses": clauses,
     }
     if include_structure:
         out["structure"] = [n.to_dict() for n in structure.root.children]

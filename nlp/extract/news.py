@@ -25,15 +25,18 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from datetime import date
 from functools import lru_cache
 
 from pantau import wilayah
+from pantau.dates import BULAN
 from pantau.legal import JENIS_LEVEL, make_reg_key, normalise_jenis
 
 from .patterns import load_patterns
 
 __all__ = ["furniture_spans", "headline_spans", "Skipper", "find_regions", "primary_region",
-           "region_mentions", "dominant_region", "instrument_mentions"]
+           "region_mentions", "dominant_region", "instrument_mentions", "article_regions",
+           "text_article_regions", "lead_text", "date_in_text", "LEAD_CHARS"]
 
 
 @lru_cache(maxsize=1)
@@ -320,3 +323,65 @@ def instrument_mentions(text: str, region_code: str | None = None) -> list[dict]
                     "tentang": tentang,
                     "reg_key": make_reg_key(code, region, tahun, nomor)})
     return out
+
+# --------------------------------------------------------------------------- whole articles
+
+LEAD_CHARS = 800  # the lead: the headline and the first paragraphs, up to about this long
+_HARI = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Jum’at|Sabtu|Minggu|Ahad)"
+# Indonesian news dates an event by weekday and date: "Jumat (21/5/2021)", "Rabu, (29/7/2020)",
+# "Selasa 10 Juni 2025". A weekday is required: a bare date is too often something else.
+_TEXT_DATE = re.compile(
+    _HARI + r"\s*,?\s*\(?\s*(?:(?P<d1>\d{1,2})\s*/\s*(?P<m1>\d{1,2})\s*/\s*(?P<y1>\d{4})"
+    r"|(?P<d2>\d{1,2})\s+(?P<m2>" + "|".join(BULAN) + r")\s+(?P<y2>\d{4}))",
+    re.IGNORECASE)
+
+
+def date_in_text(text: str) -> date | None:
+    """The first weekday-anchored date in ``text`` (``Jumat (21/5/2021)``), if any."""
+    for m in _TEXT_DATE.finditer(text):
+        try:
+            if m.group("y1"):
+                return date(int(m.group("y1")), int(m.group("m1")), int(m.group("d1")))
+            return date(int(m.group("y2")), BULAN[m.group("m2").lower()], int(m.group("d2")))
+        except ValueError:
+            continue
+    return None
+
+
+def lead_text(headline: str | None, paras: list[str], limit: int = LEAD_CHARS) -> str:
+    """The headline and the first paragraphs, up to ``limit`` characters."""
+    parts, size = [headline or ""], 0
+    for p in paras:
+        if size >= limit:
+            break
+        parts.append(p)
+        size += len(p)
+    return "\n".join(x for x in parts if x)
+
+
+def article_regions(headline: str | None, paras: list[str]) -> tuple[str | None, list[dict]]:
+    """(the kabupaten/kota the article is about, or None; every region it names with counts
+    in the lead and in the whole text)."""
+    lead = region_mentions(lead_text(headline, paras))
+    body = region_mentions("\n".join([headline or "", *paras]))
+    regions = wilayah.by_code()
+    mentioned = [{"code": c, "name": regions[c].nama if c in regions else c,
+                  "lead": lead.get(c, 0), "body": body.get(c, 0)}
+                 for c in sorted(set(lead) | set(body))]
+    return dominant_region(lead), mentioned
+
+
+def text_article_regions(text: str) -> tuple[str | None, list[dict]]:
+    """:func:`article_regions` for an article given as plain text (``pantau ingest --news``): its
+    first line that reads as a headline, then its paragraphs (its other non-empty lines)."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    skip = Skipper(furniture_spans("\n".join(lines)))
+    kept, pos = [], 0
+    for ln in lines:
+        if not skip(pos):
+            kept.append(ln)
+        pos += len(ln) + 1
+    headline = next((ln for ln in kept if len(ln.split()) >= 4), kept[0] if kept else None)
+    paras = [ln for ln in kept if ln is not headline]
+    return article_regions(headline, paras)
+

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 PATTERN_FILES = ("modality.yaml", "terms.yaml", "numbers.yaml", "references.yaml",
-                 "relations.yaml", "structure.yaml", "news.yaml")
+                 "relations.yaml", "structure.yaml", "news.yaml", "claims.yaml")
 
 
 def _dir():

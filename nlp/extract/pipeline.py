@@ -54,11 +54,15 @@ class Cue:
 
 @dataclass(frozen=True)
 class Term:
-    category: str  # jamsostek | program | group | funding
+    """A domain term. ``category`` is jamsostek | program | group | funding, or a concept of the
+    indicators' rules (health | contribution | actor | licence | membership | coverage)."""
+
+    category: str
     code: str  # JKK, pekerja_rentan, APBD … ("jamsostek" for the jamsostek category)
     start: int
     end: int
     text: str
+    concept: bool = False  # a concept: matched in a layer of its own
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +98,13 @@ def _matchers():
         add(orth, f"group|{code}", phrases)
     for code, phrases in t["funding"].items():
         add(lower, f"funding|{code}", phrases)
+    # Concepts of the indicators' rules: a layer of their own (see find_terms).
+    for category, codes in (t.get("concepts") or {}).items():
+        for code, phrases in codes.items():
+            add(lower, f"concept|{category}|{code}", phrases)
+    for category, codes in (t.get("concept_acronyms") or {}).items():
+        for code, phrases in codes.items():
+            add(orth, f"concept|{category}|{code}", phrases)
     return lower, orth
 
 
@@ -174,14 +185,27 @@ def find_terms(doc: Doc, *, char_offset: int = 0, matches=None) -> list[Term]:
         matches = lower(doc)
     matches = [(strings[m], doc[s:e]) for m, s, e in matches if not strings[m].startswith("cue|")]
     matches += [(strings[m], doc[s:e]) for m, s, e in orth(doc)]
-    keep = {(sp.start, sp.end) for sp in filter_spans([sp for _, sp in matches])}
     out = []
+    # Terms are exclusive (the longest span wins: "pekerja bukan penerima upah" is one group, not
+    # two). Concepts are features of a clause, kept apart from terms and from each other: an
+    # overlap never hides one ("mengalokasikan anggaran" is a payment and a budget).
+    terms = [(key, sp) for key, sp in matches if not key.startswith("concept|")]
+    keep = {(sp.start, sp.end) for sp in filter_spans([sp for _, sp in terms])}
     seen = set()
-    for key, span in sorted(matches, key=lambda x: x[1].start):
+    for key, span in sorted(terms, key=lambda x: x[1].start):
         if (span.start, span.end) not in keep or (span.start, span.end) in seen:
             continue
         seen.add((span.start, span.end))
         category, code = key.split("|", 1)
         out.append(Term(category, code, span.start_char + char_offset, span.end_char + char_offset,
                         span.text))
+    seen = set()
+    for key, span in sorted(matches, key=lambda x: x[1].start):
+        if not key.startswith("concept|") or (key, span.start, span.end) in seen:
+            continue
+        seen.add((key, span.start, span.end))
+        _, category, code = key.split("|")
+        out.append(Term(category, code, span.start_char + char_offset, span.end_char + char_offset,
+                        span.text, concept=True))
+    out.sort(key=lambda t: (t.start, t.concept))
     return out

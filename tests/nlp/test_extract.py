@@ -54,7 +54,8 @@ def test_every_output_follows_the_schema(outputs):
 def test_contract_has_exactly_the_agreed_keys(outputs):
     out = outputs["perbup-30-2024"]
     assert set(out) == {"extractor_version", "kind", "evidence_grade", "document", "relevance",
-                        "obligations", "targets", "references", "relations", "regions", "structure"}
+                        "obligations", "targets", "references", "relations", "regions", "structure",
+                        "mentions", "clauses"}
     assert out["extractor_version"] == EXTRACTOR_VERSION
     assert {"jenis", "jenis_code", "nomor", "tahun", "region_code", "tentang", "tanggal_ditetapkan",
             "tanggal_diundangkan", "reg_key"} <= set(out["document"])
