@@ -265,30 +265,34 @@ def _why(ind: Indicator, status: str, *, entry: dict | None = None, checked: int
 
 
 def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
-    """Recompute every region × indicator status; returns counts per status."""
+    """Recompute every region × indicator status; returns counts per status.
+
+    Region by region: a region's documents, clauses and sightings are loaded together and
+    dropped before the next, so memory stays bounded by the largest region, not the country
+    (amendments and repeals are made by a region's own instruments).
+    """
     today = today or datetime.now(timezone.utc).date()
     version, indicators = load_indicators()
     counts = dict.fromkeys(STATUSES, 0)
     with cat.session() as s:
-        docs = load_documents(s)
-        repeals = _repeals(docs)
-        amended = _amendments(docs)
         monitoring = _monitoring(s)
-        urls: dict[int, list[dict]] = defaultdict(list)
-        for doc_id, url, last_seen in s.execute(select(Sighting.document_id, Sighting.url,
-                                                       Sighting.last_seen)):
-            urls[doc_id].append({"url": url, "last_seen": iso(last_seen, "seconds")})
-        by_region: dict[str, list[DocFacts]] = defaultdict(list)
-        for d in docs:
-            by_region[d.region_code].append(d)
+        with_documents = {code for (code,) in s.execute(
+            select(Document.region_code).where(Document.region_code.is_not(None)).distinct())}
         s.execute(delete(AdoptionStatus))
-        for region in s.scalars(select(Region)):
+        for (kode,) in s.execute(select(Region.kode).order_by(Region.kode)).all():
+            docs = load_documents(s, region=kode) if kode in with_documents else []
+            urls: dict[int, list[dict]] = defaultdict(list)
+            if docs:
+                for doc_id, url, last_seen in s.execute(
+                        select(Sighting.document_id, Sighting.url, Sighting.last_seen)
+                        .where(Sighting.document_id.in_([d.doc_id for d in docs]))):
+                    urls[doc_id].append({"url": url, "last_seen": iso(last_seen, "seconds")})
+            repeals, amended = _repeals(docs), _amendments(docs)
             for ind in indicators:
-                status, since, evidence = region_status(ind, by_region.get(region.kode, []), repeals,
-                                                        amended, monitoring.get(region.kode, []),
-                                                        urls, today)
+                status, since, evidence = region_status(ind, docs, repeals, amended,
+                                                        monitoring.get(kode, []), urls, today)
                 counts[status] += 1
-                s.add(AdoptionStatus(region_code=region.kode, indicator=ind.id, status=status,
+                s.add(AdoptionStatus(region_code=kode, indicator=ind.id, status=status,
                                      since=since, evidence=evidence, indicator_version=version))
     return counts
 
@@ -353,11 +357,10 @@ def explain(cat: Catalogue, region: str, indicator: str, today: date | None = No
     if ind is None:
         raise KeyError(f"unknown indicator {indicator!r}; one of {', '.join(i.id for i in indicators)}")
     with cat.session() as s:
-        all_docs = load_documents(s)
-        docs = [d for d in all_docs if d.region_code == region]
-        status, since, evidence = region_status(ind, docs, _repeals(all_docs), _amendments(all_docs),
+        docs = load_documents(s, region=region)
+        repeals = _repeals(docs)
+        status, since, evidence = region_status(ind, docs, repeals, _amendments(docs),
                                                 _monitoring(s).get(region, []), {}, today)
-        repeals = _repeals(all_docs)
         rows = []
         for d in docs:
             hits, near, blocked = evaluate_document(ind, d)

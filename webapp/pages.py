@@ -157,7 +157,9 @@ def dokumen(reg_key: str):
         abort(404)
     facts_by_file: dict[str | None, list[dict]] = {}
     for f in doc["facts"]:
-        if f["kind"] != "relevance":
+        # a clause record spans a whole ayat: it is evidence for the adoption index (shown on the
+        # region page), not a fact to mark in the text over the obligations it holds
+        if f["kind"] not in ("relevance", "clause"):
             facts_by_file.setdefault(f["file_sha256"], []).append(f)
     bodies, summary = [], []
     for file in doc["files"]:

@@ -78,6 +78,17 @@ def test_map_region_page_and_evidence(live):
         assert "perbup/33.25/2024/30" in text and "Pasal 13" in text
         assert "mengalokasikan anggaran Iuran JKK dan JKM bagi Pekerja Rentan" in text
         assert "perbup/33.25/2025/20" in text  # the amendment
+        # the clause that says it, its matched terms marked, and why the status is what it is
+        first = section.locator(".clause").first
+        assert "Pasal 13 ayat (1)" in first.inner_text()
+        marks = first.locator("mark.term").all_inner_texts()
+        assert "Pekerja Rentan" in marks and "keuangan Daerah" in marks
+        why = section.locator("details.why")
+        why.locator("summary").click()
+        assert "Pasal 13 ayat (1) perbup/33.25/2024/30 memenuhi aturan" in why.inner_text()
+        assert "Perda" not in first.inner_text()
+        non_asn = page.locator("#ind-non_asn .clause").first.inner_text()
+        assert "Pasal 22 ayat (3)" in non_asn and "non-pegawai negeri" in non_asn
         screenshot(page, None, "wilayah-batang")
         section.locator('a[href*="/dokumen/perbup/33.25/2024/30"]').first.click()
         page.wait_for_url("**/dokumen/perbup/33.25/2024/30*")
