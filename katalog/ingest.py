@@ -8,10 +8,13 @@ failure is recorded with its reason while the rest of a batch goes on.
 from __future__ import annotations
 
 import re
+import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from nlp.extract.news import date_in_text, text_article_regions
@@ -19,7 +22,7 @@ from nlp.identity import DocumentMeta, extract_metadata
 from nlp import text as nlp_text
 from pantau.legal import is_provisional, provisional_key
 
-from . import facts, importer
+from . import facts, importer, readqueue
 from .blobs import BlobStore
 from .db import Catalogue
 from .models import Document, DocumentFile, Source, SourceRun
@@ -235,37 +238,87 @@ def ingest_paths(cat: Catalogue, paths: list[Path], *, region_hint: str | None =
 
 
 def extract_pending(cat: Catalogue, *, everything: bool = False, progress=None) -> BatchSummary:
-    """Read stored files not read yet (e.g. fetched by the crawler); ``everything`` re-reads all."""
+    """Read the stored files waiting in the extraction queue (``katalog.readqueue``): those not
+    read yet, e.g. fetched by the crawler, and those queued to be read again; ``everything``
+    first queues every file (or joins the ``--all`` pass another process is running).
+
+    On PostgreSQL any number of processes run this together: each file is read by exactly one of
+    them, under its row lock, and a file whose worker was killed is taken by the next one (a
+    worker with nothing left to take waits until the files others hold are done). On SQLite one
+    process reads, each file outside any transaction.
+    """
     blobs = BlobStore(cat.settings.blob_dir)
-    with cat.session() as s:
-        q = select(DocumentFile.sha256)
-        if not everything:
-            q = q.where(DocumentFile.text_status == TextStatus.BELUM)
-        shas = list(s.scalars(q.order_by(DocumentFile.created_at)))
     summary = BatchSummary()
-    for sha in shas:
-        res = IngestResult(locator=f"sha256:{sha}", sha256=sha)
-        with cat.session() as s:
-            media_type, filename = s.execute(select(DocumentFile.media_type, DocumentFile.filename)
-                                             .where(DocumentFile.sha256 == sha)).one()
-        try:
-            extracted = read_stored_text(blobs.get(sha), media_type, filename, cat.settings)
-        except (nlp_text.TextExtractionError, FileNotFoundError) as exc:
-            reason = getattr(exc, "reason", "blob_missing")
-            with cat.session() as s:
-                s.get(DocumentFile, sha).text_status = TextStatus.GAGAL
-                importer.record_failure(s, Stage.TEXT, res.locator, reason, str(exc), sha256=sha)
-            res.outcome, res.reason, res.detail = Outcome.FAILED, reason, str(exc)
-        else:
-            with cat.session() as s:
-                read = read_stored_file(s, s.get(DocumentFile, sha), extracted)
-                if read.document is not None:
-                    res.reg_key, res.outcome = read.document.reg_key, read.outcome
-                importer.resolve_failures(s, res.locator)
+
+    def done(res: IngestResult) -> None:
         summary.results.append(res)
         if progress:
             progress(res)
+
+    with readqueue.reread_pass(cat) if everything else nullcontext():
+        if readqueue.shared(cat):
+            conflicts: dict[str, int] = {}
+            while True:
+                sha = None
+                try:
+                    with cat.session() as s:
+                        file = readqueue.claim_next(s)
+                        busy = readqueue.waiting_count(s) if file is None else 0
+                        if file is not None:  # read under the lock, store in the same transaction
+                            sha = file.sha256
+                            res = _read_waiting(s, file, _stored_text(cat, blobs, file))
+                except (IntegrityError, OperationalError):
+                    # another worker stored the same document first (unique key) or a deadlock:
+                    # rolled back, so the file waits again and is retried against their commit
+                    conflicts[sha] = conflicts.get(sha, 0) + 1
+                    if sha is None or conflicts[sha] > readqueue.MAX_CONFLICTS:
+                        raise
+                    continue
+                if file is not None:
+                    done(res)
+                elif busy:
+                    time.sleep(readqueue.POLL_SECONDS)
+                else:
+                    break
+        else:
+            with cat.session() as s:
+                shas = readqueue.waiting_shas(s)
+            for sha in shas:
+                with cat.session() as s:
+                    file = s.get(DocumentFile, sha)
+                    if file is None or not readqueue.is_waiting(file):
+                        continue
+                extracted = _stored_text(cat, blobs, file)  # outside any transaction
+                with cat.session() as s:
+                    done(_read_waiting(s, s.get(DocumentFile, sha), extracted))
     return summary
+
+
+def _stored_text(cat: Catalogue, blobs: BlobStore, file: DocumentFile):
+    """The text of a stored file, or the ``TextExtractionError``/``FileNotFoundError`` that
+    reading it raised (stored as a failure by :func:`_read_waiting`)."""
+    try:
+        return read_stored_text(blobs.get(file.sha256), file.media_type, file.filename, cat.settings)
+    except (nlp_text.TextExtractionError, FileNotFoundError) as exc:
+        return exc
+
+
+def _read_waiting(s: Session, file: DocumentFile, extracted) -> IngestResult:
+    """Store what reading a waiting file gave (its text, or its failure) and take it off the
+    queue, in the caller's transaction."""
+    res = IngestResult(locator=f"sha256:{file.sha256}", sha256=file.sha256)
+    readqueue.mark_read(file)
+    if isinstance(extracted, Exception):
+        reason = getattr(extracted, "reason", "blob_missing")
+        file.text_status = TextStatus.GAGAL
+        importer.record_failure(s, Stage.TEXT, res.locator, reason, str(extracted), sha256=file.sha256)
+        res.outcome, res.reason, res.detail = Outcome.FAILED, reason, str(extracted)
+        return res
+    read = read_stored_file(s, file, extracted)
+    if read.document is not None:
+        res.reg_key, res.outcome = read.document.reg_key, read.outcome
+    importer.resolve_failures(s, res.locator)
+    return res
 
 
 def _fail(cat: Catalogue, result: IngestResult, stage: str, reason: str, detail: str,

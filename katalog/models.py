@@ -123,6 +123,9 @@ class DocumentFile(Base):
     filename: Mapped[str | None] = mapped_column(Text)
     text_status: Mapped[str] = mapped_column(String(16), default=TextStatus.BELUM)  # vocab.TextStatus
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the file is queued to be read again (``pantau extract --all``), cleared when it has
+    # been: with ``text_status == belum`` this is the extraction queue that workers share.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     document: Mapped[Document | None] = relationship(back_populates="files")
     page_texts: Mapped[list[PageText]] = relationship(order_by="PageText.page",

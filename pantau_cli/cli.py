@@ -128,13 +128,15 @@ def _crawl(cat, sources_file: str, only: list[str], *, due: bool = False, since=
 @click.option("--json", "as_json", is_flag=True, help="Cetak hasil ekstraksi berkas sebagai JSON")
 @click.option("--all", "everything", is_flag=True, help="Baca ulang semua berkas di katalog")
 @click.option("--region", help="Kode wilayah bila dokumen tidak menyebutnya")
+@click.option("-v", "--verbose", is_flag=True, help="Satu baris per berkas yang selesai dibaca")
 @click.pass_obj
 def extract(settings: Settings, file: Path | None, as_json: bool, everything: bool,
-            region: str | None) -> None:
+            region: str | None, verbose: bool) -> None:
     """Baca teks dan metadata (extract text and metadata).
 
     With FILE: print what is extracted from that file, without touching the catalogue.
-    Without: read every stored file not read yet (``--all``: re-read everything).
+    Without: read every stored file not read yet (``--all``: re-read everything). On PostgreSQL
+    several `pantau extract` processes (or containers) share the work: each file is read once.
     """
     if file is not None:
         from nlp import text as nlp_text
@@ -157,8 +159,12 @@ def extract(settings: Settings, file: Path | None, as_json: bool, everything: bo
     cat = _catalogue(settings)
     with _progress() as prog:
         task = prog.add_task("extract", total=None)
-        summary = extract_pending(cat, everything=everything,
-                                  progress=lambda r: (prog.advance(task), prog.refresh()))
+        def tick(res):
+            prog.advance(task)
+            prog.refresh()
+            if verbose:  # printed once the file's text and facts are committed
+                click.echo(f"{res.locator} {res.outcome} {res.reg_key or res.reason or ''}".rstrip())
+        summary = extract_pending(cat, everything=everything, progress=tick)
     click.echo(summary.line())
 
 
