@@ -43,6 +43,8 @@ _SPEC: dict[str, tuple[str, object]] = {
     # Behind a reverse proxy: how many proxies to trust for X-Forwarded-For/-Proto/-Host/-Port
     # (werkzeug's ProxyFix); 0 trusts no header, so a client cannot forge its address.
     "proxy_fix": ("PANTAU_PROXY_FIX", 0),
+    # `pantau worker`: seconds between the starts of two cycles (crawl --due → extract → index)
+    "worker_interval": ("PANTAU_WORKER_INTERVAL", 3600),
 }
 
 
@@ -69,6 +71,7 @@ class Settings:
     export_rate_limit: str = "10/minute"
     rate_limit_storage: str = "memory://"
     proxy_fix: int = 0
+    worker_interval: int = 3600
     config_file: str | None = field(default=None)
 
     @property

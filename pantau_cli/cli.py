@@ -379,6 +379,29 @@ def status(settings: Settings, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--interval", type=float, default=None,
+              help="Detik antar siklus (default $PANTAU_WORKER_INTERVAL atau 3600)")
+@click.option("--cycles", type=int, default=None, help="Berhenti setelah N siklus")
+@click.option("--check", is_flag=True, help="Pemeriksaan kesehatan: detak pekerja masih baru?")
+@click.pass_obj
+def worker(settings: Settings, interval: float | None, cycles: int | None, check: bool) -> None:
+    """Pekerja terjadwal: jelajah sumber jatuh tempo → ekstraksi → indeks, berulang.
+
+    The deployment's worker (docker-compose.yml): each step runs as its own `pantau` process,
+    logs go to stdout/stderr, SIGTERM stops it cleanly. `--check` exits 1 when the worker's
+    heartbeat is stale (the container health check).
+    """
+    from pantau_cli import worker as scheduled
+    if check:
+        healthy, why = scheduled.check(settings)
+        click.echo(("sehat: " if healthy else "tidak sehat: ") + why)
+        sys.exit(0 if healthy else 1)
+    _catalogue(settings)
+    sys.exit(scheduled.run(settings, settings.worker_interval if interval is None else interval,
+                           cycles=cycles, say=lambda line: click.echo(line)))
+
+
+@main.command()
 @click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False),
               help="Registri sumber; tanpa opsi ini: situs demo bawaan di 127.0.0.1")
 @click.option("--host", default=None)

@@ -6,6 +6,9 @@
 #   tesseract-ocr     OCR of scanned regulation PDFs
 #   tesseract-ocr-ind Indonesian language data for tesseract
 #   poppler-utils     pdftoppm / pdftotext
+#   docker-compose    Debian's compose CLI: `docker-compose config -q` validates docker-compose.yml
+#                     (no Docker daemon needed; the tests never start containers)
+#   redis-server      a throwaway Redis for the rate-limit counters shared by gunicorn workers
 #   openjdk-17-jdk-headless, maven, curl   (only if `javac`/`mvn`/`curl` are missing)
 #                     the real OpenSearch node for search-engine tests
 #
@@ -17,7 +20,8 @@
 #   PANTAU_SYSTEM_DEPS_DRY_RUN=1  print the apt-get commands instead of running them
 set -euo pipefail
 
-default_packages=(postgresql chromium tesseract-ocr tesseract-ocr-ind poppler-utils)
+default_packages=(postgresql chromium tesseract-ocr tesseract-ocr-ind poppler-utils docker-compose
+                  redis-server)
 if [[ -n "${PANTAU_SYSTEM_PACKAGES:-}" ]]; then
     read -r -a packages <<<"${PANTAU_SYSTEM_PACKAGES}"
 else

@@ -23,6 +23,15 @@ def postgres_url(tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="session")
+def opensearch_url(tmp_path_factory):
+    """The real OpenSearch node, one per session (tests/engines/opensearch_node.py), shared by the
+    search suite and the deployment tests; ``PANTAU_TEST_SEARCH_URL`` points them elsewhere."""
+    from tests.engines.opensearch_node import running_opensearch
+    with running_opensearch(tmp_path_factory.mktemp("opensearch")) as url:
+        yield url
+
+
 @pytest.fixture
 def settings(tmp_path):
     return load_settings(data_dir=str(tmp_path / "var"), config_file=str(tmp_path / "none.toml"))

@@ -2,7 +2,8 @@
 
 Every engine-facing test takes ``engine_name`` (parametrised: ``embedded`` and ``opensearch``),
 so the same assertions run on the embedded index and on the real node. The node is started once
-per session by ``running_opensearch``; when it cannot start, the tests FAIL (they never skip).
+per session (``opensearch_url`` in tests/conftest.py, shared with tests/deploy); when it cannot
+start, the tests FAIL (they never skip).
 ``PANTAU_TEST_SEARCH_URL`` points them at another engine instead.
 """
 
@@ -23,7 +24,6 @@ from indices.search.records import iter_records
 from indices.search.remote import RemoteIndex
 from pantau import wilayah
 from pantau.settings import load_settings
-from tests.engines.opensearch_node import running_opensearch
 from tests.indices.search import synthetic
 
 REPO = Path(__file__).resolve().parents[3]
@@ -70,12 +70,6 @@ def planted() -> list[synthetic.SyntheticDoc]:
     se.facts = [{"kind": "obligation", "pasal": None, "ayat": None, "page": 1, "start": s0,
                  "end": s0 + len(ob), "text": ob, "data": {"modality": "diminta"}}]
     return [perwal, se]
-
-
-@pytest.fixture(scope="session")
-def opensearch_url(tmp_path_factory):
-    with running_opensearch(tmp_path_factory.mktemp("opensearch")) as url:
-        yield url
 
 
 def new_catalogue(base: Path, *, synthetic_docs: int = 60, real: bool = True) -> Catalogue:
