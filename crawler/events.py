@@ -49,3 +49,19 @@ class Unchanged(BaseModel):
     url: str
     why: Literal["not_modified", "last_updated"] = "not_modified"
     listing: bool = False
+
+
+class ListingCheckpoint(BaseModel):
+    """A page of a listing was read: kept (``crawl_checkpoint``) until every listing of the source
+    has been read to its end, so a crawl that stops early resumes after this page.
+
+    ``listing`` names the listing (for BPK ``<keywords>|<jenis code>``), ``entries`` what the page
+    listed (what the crawl needs to go on without fetching it again), ``last`` that the listing
+    ended here (the page was empty).
+    """
+
+    listing: str
+    page: int
+    url: str
+    entries: list = []
+    last: bool = False

@@ -3,6 +3,7 @@ requests (``If-None-Match``/``If-Modified-Since``) for pages stored cleanly befo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from datetime import datetime, timezone
@@ -53,10 +54,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry (429, 5xx, timeouts, connection errors), but never at once.
 
     The retry waits ``Retry-After`` when the server sends it (a 429 or 503), otherwise an
-    exponential backoff from ``RETRY_BACKOFF_BASE`` (the source's ``retry_backoff``). A
-    ``Retry-After`` also slows the whole site down: the download slot's delay is raised to it,
-    and AutoThrottle brings it back as responses come in. A ``Retry-After`` beyond
-    ``RETRY_AFTER_MAX`` is not waited for: the response is given up (and recorded).
+    exponential backoff from ``RETRY_BACKOFF_BASE`` (the source's ``retry_backoff``). A 403 that
+    carries ``Retry-After`` is the server rate-limiting by its own words (BPK answers bots so), so
+    it is retried the same way; a 403 without it is a refusal and is not. A ``Retry-After`` also
+    slows the whole site down: the download slot's delay is raised to it, and AutoThrottle brings
+    it back as responses come in. A ``Retry-After`` beyond ``RETRY_AFTER_MAX`` is not waited for:
+    the response is given up (and recorded), and the crawl of that source stops (finish reason
+    ``retry_after``) rather than go on asking a site that asked it to wait; a spider that keeps
+    checkpoints resumes from them next time.
     """
 
     def __init__(self, settings):
@@ -67,14 +72,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.max_delay = settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 60.0)
 
     async def process_response(self, request, response, spider=None):
-        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+        if request.meta.get("dont_retry", False):
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        throttled = response.status == 403 and wait is not None
+        if response.status not in self.retry_http_codes and not throttled:
             return response
         stats = self.crawler.stats
-        wait = retry_after_seconds(response.headers.get("Retry-After"))
         if wait is not None and wait > self.retry_after_max:
             stats.inc_value("pantau/retry_after_too_long")
-            logger.warning("%s asks to wait %.0f s (Retry-After); not retrying now", request.url,
-                           wait)
+            logger.warning("%s asks to wait %.0f s (Retry-After); stopping this crawl",
+                           request.url, wait)
+            self._stop("retry_after")
             return response
         new = self._retry_request(request, response_status_message(response.status))
         if new is None:
@@ -98,6 +107,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(backoff_seconds(request.meta.get("retry_times", 0), self.backoff_base,
                                          self.backoff_max))
         return new
+
+    def _stop(self, reason: str) -> None:
+        engine = self.crawler.engine
+        if engine is not None and engine.running and not getattr(self, "_stopping", False):
+            self._stopping = True
+            asyncio.ensure_future(engine.close_spider_async(reason=reason))
 
     def _retry_request(self, request, reason):
         return get_retry_request(

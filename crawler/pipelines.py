@@ -3,10 +3,14 @@
 Spiders yield ``DocumentItem``-shaped dicts, ``CrawlProblem``s, ``ListingParsed`` markers and
 ``Unchanged`` notes. For a document, each ``FileLink`` is fetched through the crawler's own engine
 (so robots.txt, retries, throttling, auth and the size cap apply), unless the catalogue already
-holds the file last seen at that URL or the URL is off the source's domains; then
-``crawler.store.import_item`` stores it in one transaction. A document stored cleanly (all
-its files in hand) lets the run keep the validators of the page it came from
-(``crawler.state``), so the next run can ask for that page conditionally.
+holds the file last seen at that URL or the URL is off the source's domains; then the document
+waits for its batch: ``crawler.store.import_items`` stores up to ``BATCH_SIZE`` documents in one
+transaction, at the latest ``BATCH_WAIT`` seconds after the first of them arrived (a national
+crawl imports thousands of documents; one transaction each made the catalogue the bottleneck).
+A kill loses at most the documents of the batch not yet written, which the next crawl fetches
+again. A document stored cleanly (all its files in hand) lets the run keep the validators of the
+page it came from (``crawler.state``), so the next run can ask for that page conditionally.
+``ListingCheckpoint``s are written at once: they are what a crawl resumes from.
 """
 
 from __future__ import annotations
@@ -22,19 +26,22 @@ from pydantic import ValidationError
 from scrapy.exceptions import DownloadCancelledError, DropItem, NotConfigured
 
 from crawler.errors import download_failure_reason
-from crawler.events import CrawlProblem, ListingParsed, Unchanged
+from crawler.events import CrawlProblem, ListingCheckpoint, ListingParsed, Unchanged
 from crawler.items import DocumentItem, FetchedFile, FileLink
 from crawler.sources import SourceConfig
 from crawler.spiders.base import host_allowed
 from crawler.state import KnownState
 from katalog import importer
 from katalog.db import Catalogue
-from crawler.store import import_item, known_file_for_url, touch_unchanged
+from crawler.store import (import_items, known_file_for_url, save_checkpoint,
+                           touch_unchanged_many)
 from katalog.models import Source, SourceRun
 from nlp import text as nlp_text
 
 PDF = "application/pdf"
 HTML = "text/html"
+BATCH_SIZE = 50     # documents imported in one transaction
+BATCH_WAIT = 0.25   # seconds a document waits for others to join its batch
 
 
 @dataclass
@@ -50,6 +57,7 @@ class RunContext:
     stats: dict = field(default_factory=dict)
     failed_reason: str | None = None  # set when the source could not be crawled at all
     known: KnownState = field(default_factory=KnownState)
+    cycle_complete: bool = False  # the spider read every listing to its end (crawler.state)
 
     def record_problem(self, stage: str, locator: str, reason: str, detail: str = "") -> None:
         with self.cat.session() as s:
@@ -67,6 +75,9 @@ class CataloguePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self._inflight: dict[str, asyncio.Future] = {}
+        self._batch: list[tuple[DocumentItem, list[FetchedFile], asyncio.Future]] = []
+        self._touches: list[str] = []
+        self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -87,11 +98,15 @@ class CataloguePipeline:
             ctx.resolve(item.url, ("fetch", "crawl"))
             ctx.known.listing_read(item.url, item.next_url)
             return item
+        if isinstance(item, ListingCheckpoint):
+            save_checkpoint(ctx.cat, ctx.source_row.id, ctx.run_row.id, item.listing, item.page,
+                            item.url, item.entries, item.last)
+            return item
         if isinstance(item, Unchanged):
             self.crawler.stats.inc_value(f"pantau/unchanged_{item.why}")
             if not item.listing:
-                touch_unchanged(ctx.cat, item.url, ctx.source_row, ctx.run_row)
-                ctx.outcomes["unchanged"] += 1
+                self._touches.append(item.url)
+                self._schedule()
             return item
         try:
             doc = item if isinstance(item, DocumentItem) else DocumentItem.model_validate(item)
@@ -108,7 +123,10 @@ class CataloguePipeline:
                 # the article page is the document: keep its bytes as the document's file
                 fetched.insert(0, FetchedFile(url=doc.url, role="utama", status=200,
                                               content_type=doc.media_type, body=doc.body))
-            outcome = import_item(ctx.cat, doc, fetched, ctx.source_row, ctx.run_row)
+            future = asyncio.get_running_loop().create_future()
+            self._batch.append((doc, fetched, future))
+            self._schedule()
+            outcome = await future
         finally:
             for url in started:
                 self._inflight.pop(url, None)
@@ -116,6 +134,46 @@ class CataloguePipeline:
         if outcome != "failed" and not any(f.error for f in fetched):
             ctx.known.commit(doc.url)
         return doc
+
+    def _schedule(self) -> None:
+        """Import the waiting batch now if it is full, else once ``BATCH_WAIT`` has passed."""
+        if len(self._batch) + len(self._touches) >= BATCH_SIZE:
+            self.flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(BATCH_WAIT, self.flush)
+
+    def flush(self) -> None:
+        """Write the waiting documents and unchanged pages. A batch that fails is imported again
+        one document at a time, so one bad record fails alone (and is recorded)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        ctx = self.ctx
+        touches, self._touches = self._touches, []
+        if touches:
+            touch_unchanged_many(ctx.cat, touches, ctx.source_row, ctx.run_row)
+            ctx.outcomes["unchanged"] += len(touches)
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        try:
+            outcomes = import_items(ctx.cat, [(d, f) for d, f, _ in batch], ctx.source_row,
+                                    ctx.run_row)
+        except Exception:
+            for doc, fetched, future in batch:
+                try:
+                    (outcome,) = import_items(ctx.cat, [(doc, fetched)], ctx.source_row,
+                                              ctx.run_row)
+                except Exception as exc:  # recorded by the runner's item_error handler
+                    future.set_exception(exc)
+                else:
+                    future.set_result(outcome)
+            return
+        for (_, _, future), outcome in zip(batch, outcomes):
+            future.set_result(outcome)
+
+    def close_spider(self, spider=None) -> None:
+        self.flush()
 
     async def fetch(self, link: FileLink, started: list[str]) -> FetchedFile:
         """The file at ``link``: skipped if known, shared if another item is fetching it."""

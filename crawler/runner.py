@@ -29,7 +29,8 @@ from crawler.sources import SourceConfig, SourceConfigError
 from crawler.spiders import spider_for
 from katalog import importer
 from katalog.db import Catalogue
-from crawler.store import errors_by_reason, load_validators, save_validators
+from crawler.store import (end_cycle, errors_by_reason, known_entries, load_checkpoints,
+                           load_validators, save_validators)
 from katalog.models import SourceRun
 from katalog.vocab import RunStatus
 
@@ -159,8 +160,9 @@ def _open_run(cat: Catalogue, cfg: SourceConfig) -> RunContext:
         s.flush()
         s.expunge(run)
         s.expunge(source)
-    return RunContext(cat=cat, source=cfg, source_row=source, run_row=run,
-                      known=KnownState(validators=validators))
+    known = KnownState(validators=validators, entries=known_entries(cat, source.id),
+                       checkpoints=load_checkpoints(cat, source.id))
+    return RunContext(cat=cat, source=cfg, source_row=source, run_row=run, known=known)
 
 
 def _fail_before_start(ctx: RunContext, reason: str, detail: str) -> None:
@@ -181,6 +183,8 @@ def _connect(crawler, ctx: RunContext) -> None:
 
     def spider_closed(spider, reason):
         ctx.finish_reason = reason
+        # a spider that checkpoints its listings says whether it read every one to its end
+        ctx.cycle_complete = bool(getattr(spider, "cycle_complete", False))
         stats = dict(crawler.stats.get_stats())
         # CoreStats may not have written these yet (its handler can run after this one)
         start = stats.get("start_time")
@@ -234,4 +238,6 @@ def _close_run(ctx: RunContext) -> RunSummary:
     if status == RunStatus.FINISHED and (ctx.known.committed or ctx.known.listings):
         save_validators(ctx.cat, ctx.source_row.id,
                         ctx.known.merged(run_clean=summary.errors == 0))
+    if status == RunStatus.FINISHED and ctx.finish_reason == "finished" and ctx.cycle_complete:
+        end_cycle(ctx.cat, ctx.source_row.id)
     return summary

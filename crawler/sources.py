@@ -8,7 +8,7 @@ Each entry names one source; its ``kind`` picks the base spider (``crawler.spide
   CodeIgniter CMS of JDIH Batang; ``tags`` selects the listings) or ``jdih_cms:ildis`` (BPHN's
   ILDIS, Yii2; ``url`` is a listing such as ``/dokumen/peraturan``);
 - ``bpk``: peraturan.bpk.go.id, searched with ``keywords`` and ``jenis`` and kept to the
-  ``regions`` (or ``region``) configured;
+  ``regions`` (or ``region``) configured; ``regions: all`` keeps every one of the 552 regions;
 - ``news``: news articles, listed in ``urls`` or linked from an index page at ``url``.
 
 A kind without a spider yet is valid here; the runner records it as an ``unsupported_kind``
@@ -22,7 +22,7 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -104,7 +104,8 @@ class SourceConfig(BaseModel):
     retry_backoff: float = Field(5.0, ge=0)  # seconds before the first retry; doubles each time
     allowed_domains: list[str] = Field(default_factory=list)  # hosts besides those of url/urls
     tags: list[str] = Field(default_factory=list)      # jdih_cms:baghukum: listing tags (slugs)
-    regions: list[str] = Field(default_factory=list)   # bpk: keep documents of these regions
+    # bpk: keep documents of these regions, or of every region ("all")
+    regions: list[str] | Literal["all"] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)  # bpk: search words (one search each)
 
     @field_validator("name")
@@ -140,7 +141,11 @@ class SourceConfig(BaseModel):
 
     @field_validator("regions", mode="before")
     @classmethod
-    def _regions(cls, v: Any) -> list[str]:
+    def _regions(cls, v: Any) -> list[str] | str:
+        if isinstance(v, str):
+            if v.strip().lower() == "all":
+                return "all"
+            raise ValueError(f"regions must be a list of region codes or 'all' (got {v!r})")
         return [c for c in (_region_code(x) for x in (v or [])) if c]
 
     @field_validator("allowed_domains")
@@ -201,8 +206,16 @@ class SourceConfig(BaseModel):
         return DEFAULT_RECRAWL.get(self.kind.split(":", 1)[0], timedelta(days=7))
 
     @property
+    def all_regions(self) -> bool:
+        """True for ``regions: all``."""
+        return self.regions == "all"
+
+    @property
     def wanted_regions(self) -> list[str]:
-        """The regions a multi-region source (BPK) keeps: ``regions``, else ``[region]``."""
+        """The regions a multi-region source (BPK) keeps: ``regions`` (all 552 for ``all``), else
+        ``[region]``."""
+        if self.all_regions:
+            return [w.kode for w in wilayah.all_regions()]
         return list(self.regions) or ([self.region] if self.region else [])
 
     @property
@@ -223,6 +236,9 @@ class SourceConfig(BaseModel):
     def stored_config(self) -> dict:
         """The entry as kept in ``source.config`` (JSON, no secrets)."""
         out = self.model_dump(mode="json", exclude_none=True, exclude={"auth"})
+        if self.all_regions:
+            # readers of source.config take "regions" as the list of codes a source covers
+            out["regions"], out["regions_all"] = self.wanted_regions, True
         if self.auth:
             out["auth"] = self.auth.redacted()
         return out

@@ -9,6 +9,12 @@ record whose document was imported with all its files, a listing page in a run w
 Otherwise a ``304`` would hide a document whose PDF failed last time, and it would never be
 fetched again. The state lives in ``Source.config["validators"]`` between runs (see
 ``crawler.store.load_validators``).
+
+A listing that shows a fingerprint per entry (BPK's result cards) lets the crawl skip a detail
+page whose entry looks as it did when its document was stored (``entries``), so an unchanged
+re-crawl fetches no detail page or file. A crawl that reads its listings page by page keeps each
+page it read as a checkpoint (``checkpoints``, the ``crawl_checkpoint`` table) until every listing
+was read to its end, so a killed or throttled crawl resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ class KnownState:
     """Validators from earlier runs (``validators``) and those gathered by this run."""
 
     validators: dict[str, dict] = field(default_factory=dict)
+    # detail URL -> fingerprint of the listing entry it was stored from (crawler.store.known_entries)
+    entries: dict[str, str] = field(default_factory=dict)
+    # the listing pages read by a crawl that did not finish: listing -> page -> {url, entries, last}
+    checkpoints: dict[str, dict[int, dict]] = field(default_factory=dict)
     pending: dict[str, dict] = field(default_factory=dict)    # seen this run, not yet stored
     committed: dict[str, dict] = field(default_factory=dict)  # stored cleanly this run
     listings: dict[str, dict] = field(default_factory=dict)   # listing pages read this run

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from pantau import wilayah
+
 from .models import (Document, DocumentFile, Failure, Fact, PageText, Region, Sighting, Source,
                      SourceRun, utcnow)
 from .vocab import FileRole, Outcome, RunStatus
@@ -111,25 +113,40 @@ class Upserted:
     outcome: Outcome
 
 
-def upsert_document(session: Session, reg_key: str, values: dict, *,
-                    origin: str) -> Upserted:
-    """Create or update a document by ``reg_key``.
+def _region_codes(session: Session) -> frozenset[str]:
+    """The region codes the catalogue holds (read once per session: 552 rows)."""
+    codes = session.info.get("pantau.region_codes")
+    if codes is None:
+        codes = frozenset(session.scalars(select(Region.kode)))
+        session.info["pantau.region_codes"] = codes
+    return codes
 
-    Empty values never erase known ones. Catalogue-owned fields (status, dates, full title) are
-    taken from catalogue records (``origin="feed"``); identity fields read from the text itself
-    (``origin="teks"``) win over a listing's guess.
-    """
-    doc = session.scalar(select(Document).where(Document.reg_key == reg_key))
+
+def clean_values(session: Session, values: dict) -> dict:
+    """The document fields of ``values`` worth writing: known fields, no empty values, and the
+    region split in two. ``region_code`` may be the code a document was issued under (91.01 for
+    a 2020 Perbup Merauke): it is kept as ``issued_region_code`` and ``region_code`` becomes
+    today's region (93.01), so every roll-up follows today's map. A code the catalogue does not
+    hold is dropped."""
     clean = {k: v for k, v in values.items() if k in DOCUMENT_FIELDS and v not in (None, "")}
-    if "region_code" in clean and session.get(Region, clean["region_code"]) is None:
-        clean.pop("region_code")
-    if doc is None:
-        doc = Document(reg_key=reg_key, metadata_origin=origin, **clean)
-        session.add(doc)
-        session.flush()
-        return Upserted(doc, Outcome.NEW)
+    code = clean.pop("region_code", None)
+    if code is not None:
+        today = wilayah.current_code(code) or code
+        if today in _region_codes(session):
+            clean["region_code"] = today
+            clean["issued_region_code"] = code if wilayah.current_code(code) else today
+    return clean
+
+
+def merge_values(doc: Document, clean: dict, origin: str) -> bool:
+    """Write ``clean`` (from :func:`clean_values`) into an existing document by the importer's
+    rules; True when anything changed. Empty values never erase known ones; catalogue-owned
+    fields (status, dates, full title) are taken from catalogue records (``origin="feed"``);
+    identity fields read from the text itself (``origin="teks"``) win over a listing's guess."""
     changed = False
     for k, v in clean.items():
+        if k == "issued_region_code":
+            continue  # follows region_code, below
         current = getattr(doc, k)
         if current in (None, ""):
             take = True
@@ -142,9 +159,109 @@ def upsert_document(session: Session, reg_key: str, values: dict, *,
         if take and current != v:
             setattr(doc, k, v)
             changed = True
+    issued = clean.get("issued_region_code")
+    if issued and doc.region_code == clean.get("region_code") and doc.issued_region_code != issued:
+        # a former code (read with the document's date) is more precise than today's code, which
+        # a reader without the date gives: today's code never replaces it
+        stored_is_former = doc.issued_region_code not in (None, doc.region_code) and \
+            wilayah.current_code(doc.issued_region_code) == doc.region_code
+        if not (stored_is_former and issued == doc.region_code):
+            doc.issued_region_code = issued
+            changed = True
     if changed:
         doc.updated_at = utcnow()
+    return changed
+
+
+def upsert_document(session: Session, reg_key: str, values: dict, *,
+                    origin: str) -> Upserted:
+    """Create or update a document by ``reg_key`` (rules: :func:`merge_values`)."""
+    doc = session.scalar(select(Document).where(Document.reg_key == reg_key))
+    clean = clean_values(session, values)
+    if doc is None:
+        doc = Document(reg_key=reg_key, metadata_origin=origin, **clean)
+        session.add(doc)
+        session.flush()
+        return Upserted(doc, Outcome.NEW)
+    changed = merge_values(doc, clean, origin)
     return Upserted(doc, Outcome.UPDATED if changed else Outcome.UNCHANGED)
+
+
+def upsert_documents(session: Session, rows: list[tuple[str, dict]], *,
+                     origin: str) -> list[Upserted]:
+    """:func:`upsert_document` for many documents at once: one query finds the known ones, the
+    new ones are inserted in one flush. A key listed twice is one document (the second row
+    updates what the first made). Results are in the order of ``rows``."""
+    keys = list(dict.fromkeys(k for k, _ in rows))
+    known: dict[str, Document] = {}
+    for chunk in _chunks(keys):
+        known.update({d.reg_key: d for d in session.scalars(
+            select(Document).where(Document.reg_key.in_(chunk)))})
+    out: list[Upserted] = []
+    for key, values in rows:
+        clean = clean_values(session, values)
+        doc = known.get(key)
+        if doc is None:
+            doc = Document(reg_key=key, metadata_origin=origin, **clean)
+            session.add(doc)
+            known[key] = doc
+            out.append(Upserted(doc, Outcome.NEW))
+            continue
+        changed = merge_values(doc, clean, origin)
+        out.append(Upserted(doc, Outcome.UPDATED if changed else Outcome.UNCHANGED))
+    session.flush()
+    return out
+
+
+def add_sightings(session: Session, rows: list[dict]) -> list[Sighting]:
+    """:func:`add_sighting` for many rows at once (each a dict of its keyword arguments plus
+    ``document`` and ``url``): one query finds the known (document, url) pairs."""
+    doc_ids = list({r["document"].id for r in rows})
+    known: dict[tuple[int, str], Sighting] = {}
+    for chunk in _chunks(doc_ids):
+        for sg in session.scalars(select(Sighting).where(Sighting.document_id.in_(chunk))):
+            known[(sg.document_id, sg.url)] = sg
+    out = []
+    for r in rows:
+        doc, url = r["document"], r["url"]
+        source, run = r.get("source"), r.get("run")
+        when = r.get("seen_at") or utcnow()
+        record, sha = r.get("record"), r.get("file_sha256")
+        sg = known.get((doc.id, url))
+        if sg is None:
+            sg = Sighting(document_id=doc.id, url=url, source_id=source.id if source else None,
+                          first_run_id=run.id if run else None, last_run_id=run.id if run else None,
+                          file_sha256=sha, record=jsonable(record or {}),
+                          first_seen=when, last_seen=when)
+            session.add(sg)
+            known[(doc.id, url)] = sg
+        else:
+            sg.last_seen = when
+            if run is not None:
+                sg.last_run_id = run.id
+            if sha:
+                sg.file_sha256 = sha
+            if record:
+                sg.record = jsonable(record)
+        out.append(sg)
+    session.flush()
+    return out
+
+
+def resolve_failures_many(session: Session, locators: list[str],
+                          stages: tuple[str, ...] | None = None) -> None:
+    """:func:`resolve_failures` for many locators in a few statements."""
+    for chunk in _chunks(list(dict.fromkeys(locators))):
+        q = update(Failure).where(Failure.locator.in_(chunk), Failure.resolved_at.is_(None))
+        if stages:
+            q = q.where(Failure.stage.in_(stages))
+        session.execute(q.values(resolved_at=utcnow()))
+
+
+def _chunks(values: list, size: int = 500):
+    """``values`` in slices short enough for any database's limit on bound parameters."""
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
 
 
 def add_sighting(session: Session, document: Document, url: str, *, source: Source | None = None,

@@ -85,7 +85,11 @@ class Document(Base):
     jenis_code: Mapped[str | None] = mapped_column(String(32), index=True)
     nomor: Mapped[str | None] = mapped_column(String(100))
     tahun: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Today's region (the roll-up follows today's map); ``issued_region_code`` is the Kemendagri
+    # code the document was issued under, which the reg_key carries: a 2020 Perbup of Kabupaten
+    # Merauke has 91.01 (then in Provinsi Papua) there and 93.01 (Papua Selatan) here.
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.kode"), index=True)
+    issued_region_code: Mapped[str | None] = mapped_column(String(16))
     judul: Mapped[str | None] = mapped_column(Text)
     tentang: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(64))
@@ -162,6 +166,30 @@ class Sighting(Base):
 
     document: Mapped[Document] = relationship(back_populates="sightings")
     source: Mapped[Source | None] = relationship()
+
+
+class CrawlCheckpoint(Base):
+    """One listing page a crawl has read, kept until the crawl of its source has read every
+    listing to the end (a *cycle*): a killed crawl, or one stopped by a wave of 429/403, resumes
+    from these rows instead of fetching the pages again.
+
+    ``listing`` names the search or listing (for BPK ``<keywords>|<jenis code>``); ``entries`` holds
+    what the page listed (for BPK the result cards), so the resumed crawl can go on to the
+    detail pages it had not reached; ``last`` marks the page after which the listing ended.
+    """
+
+    __tablename__ = "crawl_checkpoint"
+    __table_args__ = (UniqueConstraint("source_id", "listing", "page",
+                                       name="uq_crawl_checkpoint_page"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    listing: Mapped[str] = mapped_column(String(500))
+    page: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    entries: Mapped[list] = mapped_column(default=list)
+    last: Mapped[bool] = mapped_column(default=False)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Fact(Base):

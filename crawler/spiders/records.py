@@ -120,18 +120,6 @@ def parse_title(judul: str, region_hint: str | None):
         return None
 
 
-def region_slug(code: str) -> str | None:
-    """The region as BPK (peraturan.bpk.go.id) writes it in its URLs: ``kab-batang``,
-    ``kota-pekalongan``, ``prov-jawa-tengah``."""
-    w = wilayah.by_code().get(code)
-    if w is None:
-        return None
-    prefix = {"kabupaten": "kab", "kota": "kota", "provinsi": "prov"}[w.kind]
-    name = w.short_name if w.kind != "provinsi" else w.nama
-    name = re.sub(r"^(?:Provinsi)\s+", "", name)
-    return prefix + "-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 # --------------------------------------------------------------------------- the mixin
 
 class RegulationRecords:

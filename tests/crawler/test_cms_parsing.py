@@ -15,8 +15,9 @@ from crawler.sources import SourceConfig
 from crawler.spiders.bpk import BpkSpider, detail_fields, parse_heading
 from crawler.spiders.jdih_cms import BaghukumSpider, IldisSpider, baghukum_cards, ildis_detail
 from crawler.spiders.jdihn_feed import JdihnFeedSpider
-from crawler.spiders.records import as_date, region_slug
+from crawler.spiders.records import as_date
 from crawler.state import KnownState
+from pantau import wilayah
 from tests.crawler.fixture_site import SITES
 
 BASE = "https://jdih.example.go.id"
@@ -114,7 +115,7 @@ def test_bpk_headings_fields_and_region_filter():
         "jenis": "Peraturan Daerah", "singkatan": "Perda", "region": "Kabupaten Bandung",
         "nomor": "55", "tahun": "2025"}
     assert parse_heading("Undang-undang (UU) Nomor 24 Tahun 2011") is None
-    assert [region_slug(c) for c in ("33.25", "33.75", "33")] == \
+    assert [wilayah.bpk_slug(c) for c in ("33.25", "33.75", "33")] == \
         ["kab-batang", "kota-pekalongan", "prov-jawa-tengah"]
     sp = BpkSpider(source=SourceConfig(name="bpk", kind="bpk", url=f"{BASE}/",
                                        regions=["33.25", "33.75"], jenis=["perbup", "perwal"]))
