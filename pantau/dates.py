@@ -3,6 +3,11 @@
 - :func:`parse_tanggal` finds the first date in running text ("ditetapkan pada tanggal 6
   September 2024", "13 Okt. 2023", "24-03-2025") and gives it as ISO text; it forgives one
   misread letter of a month name, as OCR makes them.
+- Aceh (and some other regions) print the Islamic date beside the Gregorian one: "27 Rabiul Awal
+  1445 H / 12 Oktober 2023 M", or the two on consecutive lines. :data:`HIJRI_PATTERN` matches the
+  Islamic date so readers can step over it; the Gregorian date is the legal one and the one read.
+  An Islamic date alone is not converted: the official calendar follows the sighting of the moon,
+  and an arithmetic conversion can be a day off.
 - :func:`as_date` reads a whole date field of a catalogue record ("2024-02-03 10:00:00",
   "03/02/2024", "Rabu, 15 Maret 2023", "12 Agu 2023") into a ``date``.
 """
@@ -12,8 +17,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-__all__ = ["MONTHS", "BULAN", "MONTH_PATTERN", "TANGGAL_PATTERN", "month_number",
-           "parse_tanggal", "as_date"]
+__all__ = ["MONTHS", "BULAN", "MONTH_PATTERN", "TANGGAL_PATTERN", "HIJRI_MONTHS", "HIJRI_PATTERN",
+           "month_number", "parse_tanggal", "as_date"]
 
 _SPELLINGS = (  # month, its name written out (old spellings too), its abbreviations
     (1, ("januari",), ("jan",)),
@@ -40,6 +45,26 @@ MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))  # longest first
 # "6 September 2024", "13 Okt. 2023": groups d, m, y
 TANGGAL_PATTERN = r"(?P<d>\d{1,2})\s+(?P<m>" + MONTH_PATTERN + r")\.?\s+(?P<y>(?:19|20)\d{2})\b"
 _TANGGAL_RE = re.compile(TANGGAL_PATTERN, re.IGNORECASE)
+
+# The Islamic months as Indonesian documents spell them (with and without the apostrophe, "Dz"/"Z",
+# "Sy"/"Sh", "Tsani"/"Akhir"), as regexes: any whitespace or hyphen between the words.
+HIJRI_MONTHS: dict[int, tuple[str, ...]] = {
+    1: (r"muharr?am",),
+    2: (r"s[h]?afar", r"sapar"),
+    3: (r"rabi['’]?u?l[\s-]*awa?l", r"rabi['’]?u?l[\s-]*ula"),
+    4: (r"rabi['’]?u?l[\s-]*(?:akhir|tsani|thani|sani)",),
+    5: (r"juma[dt]i?[ae]?l[\s-]*(?:awa?l|ula)",),
+    6: (r"juma[dt]i?[ae]?l[\s-]*(?:akhir(?:ah)?|tsani(?:yah)?|thani)",),
+    7: (r"rajab",),
+    8: (r"s[yh]a['’]?[kb]?ban",),
+    9: (r"ramadh?an",),
+    10: (r"s[yh]aw[w]?al",),
+    11: (r"d?zu[l]?[\s-]*[qk]a?['’]?[ie]?dah",),
+    12: (r"d?zu[l]?[\s-]*hij[j]?ah",),
+}
+# "27 Rabiul Awal 1445 H", "5 Sya'ban 1445 Hijriah": day, month, a year of the Hijra (13xx-15xx).
+HIJRI_PATTERN = (r"\d{1,2}\s+(?i:" + "|".join(p for ps in HIJRI_MONTHS.values() for p in ps)
+                 + r")\s+1[345]\d{2}(?:\s*(?i:H\b\.?|Hijriah|Hijriyah))?")
 _NUMERIC_DATE_RE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d{2})\b")
 _LOOSE_DATE_RE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{4,9})\.?\s+((?:19|20)\d{2})\b")
 

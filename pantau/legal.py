@@ -3,7 +3,8 @@
 Indonesian drafting terms kept as they are:
 
 - *jenis*: the kind of instrument, e.g. Peraturan Daerah (*perda*, a regional law passed with
-  the DPRD), Peraturan Bupati / Wali Kota / Gubernur (*perbup*, *perwal*, *pergub*: rules of the
+  the DPRD; in Aceh a *Qanun*, UU 11/2006 Pasal 1 angka 21-22: "Qanun Aceh" of the province,
+  "Qanun Kabupaten/Kota" of a kabupaten/kota), Peraturan Bupati / Wali Kota / Gubernur (*perbup*, *perwal*, *pergub*: rules of the
   regional head), Keputusan (a decree), Instruksi (an instruction), Surat Edaran (a circular).
 - *nomor*: the number the instrument was given, "30" or, for circulars and decrees, an
   archival code such as "800/123/2023"; *tahun*: the year of the number.
@@ -46,6 +47,8 @@ JENIS: dict[str, str] = {
     "perban": "Peraturan Badan",  # e.g. Peraturan BPJS Ketenagakerjaan
     # regional
     "perda": "Peraturan Daerah",
+    # Aceh's regional laws keep their own name (and key): JDIH Aceh lists them as Qanun.
+    "qanun": "Qanun",
     "pergub": "Peraturan Gubernur",
     "perbup": "Peraturan Bupati",
     "perwal": "Peraturan Wali Kota",
@@ -71,6 +74,7 @@ JENIS_LEVEL: dict[str, str | None] = {
     **{c: "id" for c in ("uud", "uu", "perppu", "pp", "perpres", "keppres", "inpres", "permen",
                          "kepmen", "semen", "perban")},
     "perda": "daerah",
+    "qanun": "daerah",
     **{c: "provinsi" for c in ("pergub", "kepgub", "ingub", "segub")},
     **{c: "kabupaten" for c in ("perbup", "kepbup", "insbup", "sebup")},
     **{c: "kota" for c in ("perwal", "kepwal", "inswal", "sewal")},
@@ -159,6 +163,8 @@ def _jenis_code(t: str, region_kind: str | None) -> str | None:
         return "uu"
     if re.match(r"peraturan daerah\b", t):
         return "perda"
+    if re.match(r"qanun\b", t):
+        return "qanun"
     m = re.match(r"(peraturan|keputusan|instruksi|surat edaran)( bersama)? " + _ISSUER_WORDS + r"\b", t)
     if m:
         act, issuer = m.group(1), m.group(3)

@@ -13,6 +13,7 @@ from .news import Skipper, find_regions, furniture_spans, headline_spans, primar
 from .obligations import extract_obligations
 from .patterns import extractor_version
 from .pipeline import analyse, warm_matchers
+from .regions import regulation_regions
 from .references import extract_references, find_citations, same_instrument, unnumbered_news_instruments
 from .relations import extract_relations
 from .relevance import assess_relevance
@@ -98,6 +99,8 @@ def extract_document(text: str, *, pages=None, region_hint: str | None = None,
         citations += unnumbered_news_instruments(text, sentences, citations, region_kind=region_kind,
                                                  region_code=region_code, skip=skip)
         citations.sort(key=lambda c: c.start)
+    else:
+        regions = regulation_regions(text, structure, citations, own_key)
     references = extract_references(citations, structure, pagemap, kind=kind, own_key=own_key, skip=skip)
     relations = [] if news else extract_relations(
         text, document["tentang"], citations, structure, own_key=own_key, region_code=region_code,

@@ -55,6 +55,7 @@ def _conf():
         "lead": re.compile(r"(?<!\w)(?:" + lead_rx + r")[ \t]+(?P<name>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,3})"),
         "lead_kinds": {f"{kind}_{i}": kind for i, (kind, _) in enumerate(leads)},
         "stop": frozenset(n["bare_name_stoplist"]),
+        "office": re.compile(n["office_before"]),
     }
 
 
@@ -187,6 +188,7 @@ def find_regions(text: str, skip=None) -> list[dict]:
         code = _bare_names().get(re.sub(r"\s+", " ", m.group().lower()))
         if code:
             hits.append((code, m.start(), m.end()))
+    hits = [h for h in hits if not c["office"].search(text[max(0, h[1] - 30):h[1]])]
     by_code: dict[str, dict] = {}
     for code, s, e in sorted(hits, key=lambda h: h[1]):
         rec = by_code.get(code)

@@ -75,8 +75,11 @@ def _conf():
     # Issuer or region words between the jenis and its number: capitalised words, "dan",
     # a bracketed abbreviation "(Inpres)". Case matters here, so this part is case-sensitive.
     words = r"(?P<words>(?:[ \t\n\f]+(?:[A-Z][\w.'’-]*|dan|\((?:[A-Za-z]+)\)|(?i:republik|indonesia))){0,9}?)"
+    # An emergency law of the 1950s is cited "Nomor 7 (Drt) Tahun 1956" or "Nomor 8 Drt. Tahun
+    # 1956": its number belongs to a series of its own, kept as "7 (Drt)".
     nomor = (r"[\s,]*(?i:nomor|nomer|no\.?|nr\.?)\s*:?\s*"
              r"(?P<nomor>(?=[^\s,;]*\d)[0-9A-Za-z]+(?:\s?[./-]\s?[0-9A-Za-z]+)*)"
+             r"(?P<drt>\s*\(\s*(?i:drt|darurat)\.?\s*\)|\s+(?i:drt)\b\.?)?"
              r"(?:\s*,?\s*(?i:tahun|th\.?)\s+(?P<tahun>(?:19|20)\d{2})\b)?")
     short = r"(?P<snomor>\d{1,4})/(?P<stahun>(?:19|20)\d{2})\b"
     head = re.compile(
@@ -95,6 +98,18 @@ def _conf():
         "section_where": r["section_where"],
         "self": frozenset(r["self_words"]),
     }
+
+
+_DRT_SUFFIX = re.compile(r"(?i)\s*/\s*drt\.?(?:/(?:19|20)\d{2})?$")
+
+
+def _darurat(nomor: str, drt: str | None, words: str) -> str:
+    """"7 (Drt)" for a law of the emergency series, however it is cited: "Nomor 7 (Drt)", "Nomor 8
+    Drt.", "Nomor 7/Drt", "Undang-Undang Darurat Nomor 7", "UU Drt No. 7"."""
+    bare = _DRT_SUFFIX.sub("", nomor)
+    if drt or bare != nomor or re.search(r"(?i)\b(?:darurat|drt)\b", words):
+        return f"{bare} (Drt)"
+    return nomor
 
 
 def _tentang(text: str, pos: int, news: bool = False) -> tuple[str | None, int | None]:
@@ -134,6 +149,7 @@ def find_citations(text: str, *, context_region: str | None = None,
         nomor, tahun = nomor_tahun(m.group("nomor") or m.group("snomor"),
                                    m.group("tahun") or m.group("stahun"),
                                    year_shorthand=_family(jn[1]) not in ("se", "kep", "in"))
+        nomor = _darurat(nomor, m.group("drt"), region_words)
         if not tahun and "/" not in nomor:
             continue  # "PERDAKAB. BATANG NO. 20, BD …": a catalogue line, not a citation
         region = issuer_region(jn[1], region_words, context_region=context_region)

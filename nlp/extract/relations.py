@@ -40,14 +40,25 @@ def _target(cit: Citation) -> dict:
             "tahun": cit.tahun, "reg_key": cit.reg_key}
 
 
+_PASAL_IN_SPAN = re.compile(r"(?i)(?:\bpasal\s+|(?:,|\bdan|\bserta)\s*)(\d+[A-Z]?)\b")
+
+
 def _provisions(text: str) -> list[str]:
+    """The Pasal an amendment changes, inserts or deletes, in numeric order ("5" < "5A" < "12")."""
     found: list[str] = []
     for rx in _conf()["provisions"]:
         for m in rx.finditer(text):
-            p = m.group("p")
-            if p not in found:
-                found.append(p)
-    return sorted(found, key=lambda p: (int(re.match(r"\d+", p).group()), p))
+            if "span" in rx.groupindex:
+                # "ayat (1) dan ayat (3) Pasal 18": only numbers after "Pasal" (or listed after
+                # one, "Pasal 7, 9 dan 14") are Pasal
+                span = re.sub(r"(?i)\b(?:ayat\s*\(\d+[a-z]?\)|huruf\s+[a-z]|angka\s+\d+)", " ",
+                              m.group("span"))
+                found += [n for n in _PASAL_IN_SPAN.findall(span)
+                          if re.search(r"(?i)pasal", span)]
+            else:
+                found.append(m.group("p"))
+    found = [p.upper() for p in found]
+    return sorted(dict.fromkeys(found), key=lambda p: (int(re.match(r"\d+", p).group()), p))
 
 
 def extract_relations(text: str, tentang: str | None, citations: list[Citation], structure: Structure,

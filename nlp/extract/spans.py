@@ -20,10 +20,12 @@ class PageMap:
 
     def __init__(self, text: str, pages=None):
         self._page_at = None
+        self._ocr: list[tuple[int, int]] = []
         self._numbers: list[int] = []
         self._starts: list[int] = []
         if pages is not None and hasattr(pages, "page_at"):
             self._page_at = pages.page_at
+            self._ocr = _ocr_spans(text, pages)
             return
         if pages is not None:
             pos = 0
@@ -37,6 +39,11 @@ class PageMap:
         self._starts = [0] + [m.end() for m in re.finditer(r"\f", text)]
         self._numbers = list(range(1, len(self._starts) + 1))
 
+    def ocr_spans(self) -> list[tuple[int, int]]:
+        """[start, end) of the text that came from OCR (or from a text layer marked unreliable),
+        where words may be misread; empty when the text's origin is not known."""
+        return self._ocr
+
     def page(self, offset: int) -> int | None:
         if self._page_at is not None:
             try:
@@ -47,6 +54,16 @@ class PageMap:
             return None
         i = bisect.bisect_right(self._starts, offset) - 1
         return self._numbers[max(i, 0)]
+
+
+def _ocr_spans(text: str, extracted) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for page in getattr(extracted, "pages", ()):
+        start, pos = pos, pos + len(page.text) + len(PAGE_SEPARATOR)
+        if page.method == "ocr" or getattr(page, "normalised", None) is not None:
+            out.append((start, min(start + len(page.text), len(text))))
+    return out
 
 
 def squash(text: str) -> str:

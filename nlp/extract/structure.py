@@ -17,6 +17,12 @@ Headings are read line by line. A line that starts with "Pasal 5" or "(2)" may b
 cross-reference ("sebagaimana dimaksud dalam\\nPasal 5 ayat (2)"), so a heading must stand on
 its own line, the line before must not end with a linking word, and ayat and list numbers must
 follow their sequence.
+
+OCR misreads headings ("Pasai 5", "Pasa1 5", "KEDUAA :"). A line alone that is one edit
+(rapidfuzz) away from "Pasal" and carries the next Pasal number, or one or two edits away from the
+next diktum word, is read as that heading: the sequence makes the reading safe on any text. Words
+of the section headings may be letter-spaced ("M E M U T U S K A N"): ``{WORD}`` in a section
+pattern matches the word with or without a space between its letters.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from .patterns import load_patterns
 
@@ -124,7 +132,7 @@ class Structure:
 def _compiled():
     s = load_patterns()["structure"]
     return {
-        "sections": [(k, re.compile(v, re.MULTILINE)) for k, v in s["sections"].items()],
+        "sections": [(k, re.compile(_spaced(v), re.MULTILINE)) for k, v in s["sections"].items()],
         "headings": {k: re.compile(v) for k, v in s["headings"].items()},
         "ayat": re.compile(s["ayat"]),
         "item": re.compile(s["item"]),
@@ -134,6 +142,60 @@ def _compiled():
         "ref_after": frozenset(s["reference_after"]),
         "definitions": re.compile(s["definitions"]),
     }
+
+
+def _spaced(pattern: str) -> str:
+    """``{WORD}`` in a pattern -> WORD with an optional space between its letters."""
+    return re.sub(r"\{([A-Z]+)\}", lambda m: " ?".join(m.group(1)), pattern)
+
+
+# Diktum words in order; their index + 1 is the diktum's number.
+_DIKTUM_WORDS = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
+                 "KESEMBILAN", "KESEPULUH", "KESEBELAS", "KEDUABELAS", "KETIGABELAS",
+                 "KEEMPATBELAS", "KELIMABELAS")
+_FUZZY_PASAL = re.compile(r"^[ \t]*(?P<word>[A-Za-z1|]{4,6})[ \t]+(?P<label>[0-9lIO]{1,3}[A-Z]?)[ \t]*$")
+_FUZZY_DIKTUM = re.compile(r"^[ \t]*(?P<word>[A-Z0-9 ]{5,16}?)[ \t]*:")
+_DIGITS_OF = str.maketrans({"l": "1", "I": "1", "O": "0"})
+
+
+class _Found:
+    """A heading read through OCR damage, shaped like the regex match it stands for."""
+
+    def __init__(self, label: str, end: int):
+        self._label, self._end = label, end
+
+    def group(self, name: str) -> str:
+        return self._label
+
+    def end(self) -> int:
+        return self._end
+
+
+def _fuzzy_pasal(line: str, last: int | None) -> _Found | None:
+    """"Pasai 5" / "Pasa1 5" after Pasal 4: the next Pasal, one edit away from the word."""
+    m = _FUZZY_PASAL.match(line)
+    if not m or last is None:
+        return None
+    word = m.group("word").lower()
+    if word == "pasal" or Levenshtein.distance(word, "pasal", score_cutoff=1) > 1:
+        return None
+    label = m.group("label").translate(_DIGITS_OF)
+    if not label[:1].isdigit() or int(re.match(r"\d+", label).group()) != last + 1:
+        return None
+    return _Found(label, len(line))
+
+
+def _fuzzy_diktum(line: str, last: int) -> _Found | None:
+    """"KEDUAA :" after KESATU: the next diktum word, within two edits (one for short words)."""
+    m = _FUZZY_DIKTUM.match(line)
+    if not m or last >= len(_DIKTUM_WORDS):
+        return None
+    word = re.sub(r"\s+", "", m.group("word")).upper()
+    expected = _DIKTUM_WORDS[last]
+    limit = 1 if len(expected) <= 6 else 2
+    if word == expected or Levenshtein.distance(word, expected, score_cutoff=limit) > limit:
+        return None
+    return _Found(expected, m.end())
 
 
 _LINE_RE = re.compile(r"[^\n]*\n?")
@@ -286,6 +348,7 @@ def parse_structure(text: str) -> Structure:
         next_of[i] = lines[nonblank[j + 1]][1] if j + 1 < len(nonblank) else ""
     pending_title: Node | None = None
     last_pasal_num: int | None = None
+    last_diktum = 0  # number of the last diktum read (KESATU = 1)
     # open lists under the current ayat/pasal: [(node, expected_next_label)]
     lists: list[list] = []
 
@@ -338,6 +401,8 @@ def parse_structure(text: str) -> Structure:
             continue
 
         m = h["pasal"].match(line) if section != "menetapkan" else None
+        if not m and structured and not looks_ref:
+            m = _fuzzy_pasal(line, last_pasal_num)
         inline = None
         if not m and structured:
             mi = c["pasal_inline"].match(line)
@@ -361,8 +426,13 @@ def parse_structure(text: str) -> Structure:
             off = rest_off
             prev = "."
         m = h["diktum"].match(line) if section in ("batang_tubuh", "body", "menetapkan") else None
+        if not m and section in ("batang_tubuh", "body") and last_diktum:
+            m = _fuzzy_diktum(line, last_diktum)
         if m and section != "menetapkan":
-            node = b.open(Node("diktum", m.group("label").replace(" ", ""), off, len(text),
+            label = m.group("label").replace(" ", "")
+            if label in _DIKTUM_WORDS:
+                last_diktum = _DIKTUM_WORDS.index(label) + 1
+            node = b.open(Node("diktum", label, off, len(text),
                                level=LEVEL["diktum"]))
             node.body_start = off + m.end()
             lists = []

@@ -4,6 +4,11 @@ areas and planning periods, each normalised (value + unit) and tied to its Pasal
 A quantity's kind comes from the word after it (its unit) and the words before it ("Rp",
 "usia", "paling lambat"). When the digits are followed by their spelled-out form in brackets,
 the two are compared and a disagreement is flagged rather than silently resolved.
+
+Text read by OCR (:meth:`PageMap.ocr_spans`) is the exception: there the digits are the weaker
+witness. Digits that cannot be read ("Rp 1S.8OO,00") or that differ from the words by one
+character OCR confuses ("16.600,00 (enam belas ribu delapan ratus …)") take the reading on which
+digits and words agree, flagged ``ocr_digits_corrected``.
 """
 
 from __future__ import annotations
@@ -81,6 +86,49 @@ def _conf():
                                   r"|\btahun|\bth\.?|\bbab|\bprioritas|\bke-?|/|\btanggal"
                                   r"|\b(?:" + MONTH_PATTERN + r"))\s*$"),
     }
+
+
+# Digits OCR reads for one another (one character of the printed number).
+_DIGIT_CONFUSIONS = {"0": "689", "1": "7", "2": "7", "3": "58", "5": "368", "6": "058", "7": "12",
+                     "8": "03569", "9": "08"}
+# A number with letters OCR puts for digits, followed by its words: "Rp 1S.8OO,00 (enam …)".
+_LOOSE_NUMBER = re.compile(r"(?<![\w.,/])(?P<num>(?=[0-9OoIlSB|.,]*\d)[0-9OoIlSB|](?:[0-9OoIlSB|.,]*[0-9OoIlSB|])?)"
+                           r"(?P<terb>\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s-]*?)\s*\))")
+_LOOSE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+
+
+def _in(spans, offset: int) -> bool:
+    return any(a <= offset < b for a, b in spans)
+
+
+def _one_confusion_away(digits: str, value) -> bool:
+    """Whether changing one digit of ``digits`` into one OCR confuses it with gives ``value``."""
+    for i, ch in enumerate(digits):
+        for alt in _DIGIT_CONFUSIONS.get(ch, ""):
+            v = parse_number(digits[:i] + alt + digits[i + 1:])
+            if v is not None and abs(float(v) - float(value)) < 1e-9:
+                return True
+    return False
+
+
+def _unreadable_digits(text: str, ocr) -> list[tuple]:
+    """Candidates for OCR'd numbers whose digits hold letters, read as digits and words agree."""
+    out = []
+    for a, b in ocr:
+        for m in _LOOSE_NUMBER.finditer(text, a, b):
+            raw = m.group("num")
+            if raw.isdigit() or re.fullmatch(NUMBER_PATTERN, raw):
+                continue
+            tb = parse_terbilang(m.group("words"))
+            digits = parse_number(raw.translate(_LOOSE_DIGITS))
+            if tb.value is None:
+                continue
+            if digits is None or abs(float(digits) - float(tb.value)) > 1e-9:
+                # the words alone say what the number is only if the digits could be it at all
+                if len(re.sub(r"\D", "", raw.translate(_LOOSE_DIGITS))) < len(str(int(tb.value))) - 1:
+                    continue
+            out.append((m.start(), m.end(), tb.value, m.group("words"), m.start("num"), m.end("num")))
+    return out
 
 
 def _bound(left: str) -> str | None:
@@ -164,6 +212,12 @@ def extract_targets(text: str, structure: Structure, pages: PageMap, *, exclude=
         wm = re.match(r"\s*" + r"\s+".join(re.escape(w) for w in words[:n]), text[start:])
         end = start + wm.end() if wm else start + len(" ".join(words[:n]))
         candidates.append((start, end, tb.value, None, start, end))
+    ocr = pages.ocr_spans()
+    if ocr:
+        loose = _unreadable_digits(text, ocr)
+        # "Rp 1S.8OO,00": the "1" alone is not a number of its own
+        candidates = [c for c in candidates if not any(s < c[1] and c[0] < e for s, e, *_ in loose)]
+        candidates += loose
     candidates.sort()
 
     prev_end = 0
@@ -186,9 +240,15 @@ def extract_targets(text: str, structure: Structure, pages: PageMap, *, exclude=
             else:
                 if tb.fuzzy:
                     flags.append("terbilang_typo")
-                if abs(float(tb.value) - float(value)) > 1e-9:
+                if abs(float(tb.value) - float(value)) > 1e-9 and ocr and _in(ocr, ns) \
+                        and _one_confusion_away(text[ns:ne], tb.value):
+                    value = tb.value
+                    flags.append("ocr_digits_corrected")
+                elif abs(float(tb.value) - float(value)) > 1e-9:
                     flags.append("terbilang_mismatch")
                     extra["terbilang_value"] = tb.value
+                if ocr and not re.fullmatch(NUMBER_PATTERN, text[ns:ne]):
+                    flags.append("ocr_digits_corrected")  # digits with letters in them
         kind = unit = None
         if c["currency"].search(left):
             kind, unit = "amount", "IDR"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pantau.dates import TANGGAL_PATTERN, parse_tanggal
+from pantau.dates import HIJRI_PATTERN, TANGGAL_PATTERN, parse_tanggal
 
 __all__ = ["Enactment", "extract_enactment"]
 
@@ -33,7 +33,10 @@ class Enactment:
         return {"jabatan": self.signatory_jabatan, "nama": self.signatory_nama}
 
 
-_DATE_AFTER = r"\s*pada\s+tanggal\s*:?\s*(?P<date>[^\n]{0,40})"
+# The date after "pada tanggal"; an Islamic date before it ("27 Rabiul Awal 1445 H / 12 Oktober
+# 2023 M", or the Gregorian date on the next line) is stepped over: the Gregorian date is read.
+_HIJRI_FIRST = r"(?:" + HIJRI_PATTERN + r"[ \t]*[/,]?[ \t]*\n?[ \t]*)?"
+_DATE_AFTER = r"\s*pada\s+tanggal\s*:?\s*(?P<date>" + _HIJRI_FIRST + r"[^\n]{0,40})"
 _DITETAPKAN_RE = re.compile(
     r"\b(?:ditetapkan|dikeluarkan)\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'’-]{0,40}?)[ \t]*\n?" + _DATE_AFTER,
     re.IGNORECASE)
@@ -45,7 +48,8 @@ _BERLAKU_DIUNDANGKAN_RE = re.compile(
     r"berlaku\s+pada\s+tanggal\s+diundangkan\s*,?\s*(?P<date>[^\n]{0,30})", re.IGNORECASE)
 # A circular's place and date line above its signature: "Kendal, 12 Januari 2023".
 _PLACE_DATE_LINE_RE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][A-Za-z .'’-]{1,40}),[ \t]*(?P<date>" + TANGGAL_PATTERN + r")[ \t]*$",
+    r"^[ \t]*(?P<place>[A-Z][A-Za-z .'’-]{1,40}),[ \t]*" + _HIJRI_FIRST + r"(?P<date>" + TANGGAL_PATTERN
+    + r")(?:[ \t]*M\b\.?)?[ \t]*$",
     re.IGNORECASE | re.MULTILINE)
 _OFFICE_LINE_RE = re.compile(
     r"^[ \t]*(?:(?:Pj\.?|Plt\.?|Plh\.?|a\.n\.?)[ \t]+)?(?:BUPATI|WALI[ \t]*KOTA|WALIKOTA|GUBERNUR|SEKRETARIS"
@@ -88,7 +92,7 @@ def extract_enactment(text: str) -> Enactment:
         m = matches[-1]
         out.tanggal_ditetapkan = parse_tanggal(m.group("date"))
         out.tempat_ditetapkan = re.sub(r"\s+", " ", m.group("place")).strip() or None
-        line_end = text.find("\n", m.start("date"))
+        line_end = text.find("\n", m.end("date"))
         out.signatory_jabatan, out.signatory_nama = _signatory_after(
             text, line_end if line_end >= 0 else m.end())
     else:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pantau import wilayah
 from pantau.legal import JENIS, JENIS_LEVEL, make_reg_key, nomor_tahun, normalise_jenis
 
-__all__ = ["DocumentMeta", "parse_title", "extract_metadata", "readable_tentang", "issuer_region"]
+__all__ = ["DocumentMeta", "parse_title", "extract_metadata", "readable_tentang", "issuer_region",
+           "despace_headings"]
 
 
 @dataclass
@@ -83,6 +84,7 @@ _FULL_JENIS = r"""
     peraturan\s+pemerintah\s+pengganti\s+undang\s*-?\s*undang
   | undang\s*-?\s*undang(?:\s+dasar)?
   | peraturan\s+daerah
+  | qanun
   | (?:peraturan|keputusan|instruksi|surat\s+edaran(?:\s+bersama)?)\s+
       (?:gubernur|bupati|wali\s*kota|kepala\s+daerah|presiden|menteri)
   | peraturan\s+(?:pemerintah|badan|lembaga|bpjs)
@@ -233,6 +235,17 @@ def _clean_tentang(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- document text
 
+# A heading set in spaced capitals, "T E N T A N G" or "P E R A T U R A N   B U P A T I": four or
+# more capitals each followed by one space. Wider gaps separate the words.
+_SPACED_WORD = re.compile(r"(?<![^\W\d_])(?:[A-Z] ){3,}[A-Z](?![^\W\d_])")
+
+
+def despace_headings(text: str) -> str:
+    """Letter-spaced capitals read as the words they spell ("T E N T A N G" -> "TENTANG"); the
+    wider gaps between letter groups stay. Used only to read identity: offsets are not kept."""
+    return _SPACED_WORD.sub(lambda m: m.group().replace(" ", ""), text)
+
+
 OPENING_CHARS = 3000
 
 # The kepala daerah (or the government) heading the first page: "BUPATI BATANG",
@@ -249,7 +262,8 @@ _DOC_TITLE_RE = re.compile(
 _TENTANG_END = re.compile(
     r"""\n[ \t]*\n
       | \f
-      | \bdengan\s+rahmat\s+tuhan
+      | \bdengan\s+rahmat\s+(?:tuhan|allah)
+      | \bbismillah\w*
       | \b(?:menimbang|mengingat|memperhatikan|memutuskan|menetapkan)\b
       | \babstrak\b
       | \n[ \t]*(?:bupati|gubernur|wali[ \t]*kota|walikota)\b[^\n]*,[ \t]*(?=\n|$)
@@ -271,7 +285,7 @@ def extract_metadata(text: str, *, region_hint: str | None = None) -> DocumentMe
     document's own; catalogue lines such as "PERDAKAB. BATANG NO. 2, LD 2023/NO.2" are ignored.
     """
     meta = DocumentMeta()
-    opening = (text or "")[:OPENING_CHARS].replace("\r\n", "\n")
+    opening = despace_headings((text or "")[:OPENING_CHARS].replace("\r\n", "\n"))
     # Only the heading before "Menimbang" can hold the title: the considerations cite other
     # instruments, often at the start of a line.
     body = _BODY_START.search(opening)
@@ -301,7 +315,7 @@ def extract_metadata(text: str, *, region_hint: str | None = None) -> DocumentMe
             end = _TENTANG_END.search(rest)
             meta.tentang = _clean_tentang(rest[:end.start() if end else 600][:600])
     if re.search(r"^[ \t]*abstrak\b", opening, re.IGNORECASE | re.MULTILINE) and not re.search(
-            r"dengan\s+rahmat\s+tuhan", opening, re.IGNORECASE):
+            r"dengan\s+rahmat\s+(?:tuhan|allah)", opening, re.IGNORECASE):
         meta.form = "abstrak"
 
     level = JENIS_LEVEL.get(meta.jenis_code or "")

@@ -45,7 +45,7 @@ def outputs(texts):
 
 
 def test_every_output_follows_the_schema(outputs):
-    assert len(outputs) == 20
+    assert len(outputs) == 29
     for gid, out in outputs.items():
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in VALIDATOR.iter_errors(out)]
         assert not errors, (gid, errors[:5])
@@ -137,16 +137,18 @@ def test_pattern_files_and_version_move_together():
         "nlp.extract.patterns.patterns_digest()")
 
 
-# Floors: a little below the scores reached when they were set (every set scored 1.000 except
-# the news regions of heldout2, 0.800: "Cabang Yogyakarta" is read as Kota Yogyakarta). The
-# held-out batches' first-run scores (tests/gold/README.md) were 0.954 and 0.928 overall.
+# Floors: a little below the scores reached when they were set (every set scores 1.000 on text,
+# regions of regulations included). The held-out batches' first-run scores (tests/gold/README.md)
+# were 0.954, 0.928 and 0.746 overall (the third batch: new drafting forms, Aceh, regions).
 FLOORS = {
     "real": {"obligations": 0.95, "targets": 0.95, "references": 0.95, "relations": 0.95,
              "regions": 0.9, "overall": 0.97},
     "heldout": {"obligations": 0.9, "targets": 0.9, "references": 0.9, "relations": 0.9,
                 "regions": 0.9, "overall": 0.95},
     "heldout2": {"obligations": 0.9, "targets": 0.9, "references": 0.9, "relations": 0.9,
-                 "regions": 0.75, "overall": 0.95},
+                 "regions": 0.9, "overall": 0.95},
+    "heldout3": {"obligations": 0.95, "targets": 0.95, "references": 0.95, "relations": 0.95,
+                 "regions": 0.95, "overall": 0.97},
 }
 
 
@@ -157,6 +159,7 @@ def test_gold_set_floors(name, texts):
     below = {k: round(scores[k], 3) for k, floor in FLOORS[name].items() if scores[k] < floor}
     assert not below, (below, report.details)
     assert report.bearers_correct >= 0.9 * report.bearers_total
+    assert report.provisions_correct == report.provisions_total, report.details
     for f, total in report.fields_total.items():
         assert report.fields[f] >= total - 1, (f, report.details)
 

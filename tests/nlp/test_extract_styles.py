@@ -193,6 +193,8 @@ EISTI'ANAH
 def test_instruksi_addressees_bear_the_instruction():
     out = extract_document(INSTRUKSI)
     assert out["document"]["reg_key"] == "insbup/33.21/2023/2"
-    [ob] = out["obligations"]
-    assert (ob["modality"], ob["bearer"]) == ("diminta", "Kepala Dinas Tenaga Kerja; Camat se-Kabupaten Demak")
+    # each diktum is an instruction to the "Kepada" list; the preamble is no rule of its own
+    addressees = "Kepala Dinas Tenaga Kerja; Camat se-Kabupaten Demak"
+    assert [(o["pasal"], o["modality"], o["bearer"]) for o in out["obligations"]] == [
+        ("KESATU", "diminta", addressees), ("KEDUA", "diminta", addressees)]
     assert [(t["pasal"], t["kind"], t["value"]) for t in out["targets"]] == [("KEDUA", "deadline", "2023-03-31")]
