@@ -193,7 +193,9 @@ def test_api_feeds_and_pages(live):
     for url in ("/metodologi", "/sumber", "/ekspor/documents.csv", "/ekspor/regions.json"):
         assert c.get(url).status_code == 200, url
     methodology = c.get("/metodologi").get_data(as_text=True)
-    assert "pekerja_rentan_apbd" in methodology and "groups_any" in methodology  # the exact rule
+    # the exact rule: a clause-level predicate with its terms
+    assert "pekerja_rentan_apbd" in methodology and "\"employment\": true" in methodology
+    assert "ANGGARAN_DAERAH" in methodology
     assert "demo-jdih-batang-feed" in c.get("/sumber").get_data(as_text=True)
     # archived copies: only a SHA-256 names a file; PDFs are sandboxed, the rest downloaded
     sha = doc["files"][0]["sha256"]
