@@ -102,7 +102,8 @@ class Document(Base):
     metadata_origin: Mapped[str | None] = mapped_column(String(32))
     text_status: Mapped[str] = mapped_column(String(16), default=TextStatus.BELUM)  # vocab.TextStatus
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # indexed: the national view's cache key reads max(updated_at) on every request
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     files: Mapped[list[DocumentFile]] = relationship(back_populates="document",
                                                      order_by="DocumentFile.created_at")

@@ -39,12 +39,17 @@ _NATIONAL_CACHE_SIZE = 64
 
 def _catalogue_fingerprint() -> tuple:
     """Changes whenever anything the national view shows can have changed: documents (added,
-    removed, updated) and the adoption index (recomputed by ``pantau index``)."""
+    removed, updated) and the adoption index (recomputed by ``pantau index``).
+
+    Read from the database on every request, so each gunicorn worker's cache notices a change
+    made by any other process at once. One query per value: each is answered from an index
+    (max of the primary key, of ``updated_at``) or the engine's row count, where one query for
+    all three would scan every document (~30 ms at 100k documents)."""
     with context.catalogue().session() as s:
-        docs = s.execute(select(func.count(), func.max(Document.id), func.max(Document.updated_at))
-                         .select_from(Document)).one()
-        computed = s.scalar(select(func.max(AdoptionStatus.computed_at)))
-    return (*docs, computed)
+        return (s.scalar(select(func.count()).select_from(Document)),
+                s.scalar(select(func.max(Document.id))),
+                s.scalar(select(func.max(Document.updated_at))),
+                s.scalar(select(func.max(AdoptionStatus.computed_at))))
 
 
 @bp.get("/")

@@ -53,26 +53,28 @@ CREATE TRIGGER log_read AFTER UPDATE ON document_file FOR EACH ROW EXECUTE FUNCT
 """
 
 
-def stored_like_a_crawl(cat: Catalogue) -> list[str]:
-    """Files in the blob store and the catalogue, each attached to its own document, unread."""
+def stored_like_a_crawl(cat: Catalogue, copies: int = COPIES) -> list[str]:
+    """Files in the blob store and the catalogue, each attached to its own document, unread
+    (also the input of bench/bench_workers.py)."""
     store = BlobStore(cat.settings.blob_dir)
     shas = []
     with cat.session() as s:
         for n, name in enumerate(TEXT_LAYER):
             original = (REAL / name).read_bytes()
-            for copy in range(COPIES):
+            for copy in range(copies):
                 # bytes after %%EOF are ignored by PDF readers: the same document, another file
                 data = original + f"\n% salinan {copy}\n".encode()
                 sha, _ = store.put(data)
-                doc = importer.upsert_document(s, f"perbup/33.25/2030/{n * COPIES + copy + 1}", {
+                nomor = str(n * copies + copy + 1)
+                doc = importer.upsert_document(s, f"perbup/33.25/2030/{nomor}", {
                     "jenis": "Peraturan Bupati", "jenis_code": "perbup", "tahun": 2030,
-                    "nomor": str(n * COPIES + copy + 1), "region_code": "33.25"},
+                    "nomor": nomor, "region_code": "33.25"},
                     origin="feed").document
                 f, _ = importer.upsert_file(s, sha, media_type="application/pdf", size=len(data),
                                             filename=name)
                 importer.attach_file(s, f, doc, FileRole.LAMPIRAN)
                 shas.append(sha)
-    assert len(set(shas)) == len(TEXT_LAYER) * COPIES
+    assert len(set(shas)) == len(TEXT_LAYER) * copies
     return shas
 
 

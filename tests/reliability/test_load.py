@@ -1,5 +1,6 @@
-"""A bounded run of bench/bench_load.py: 20 concurrent clients for 10 s against a real threaded
-server over 1,500 synthetic documents (search, map, region pages, API search): zero errors."""
+"""A bounded run of bench/bench_load.py: 20 concurrent clients (no think time) for 10 s against
+the production server (`pantau serve`, gunicorn) over 1,500 synthetic documents (search, map,
+region pages, API search): zero errors."""
 
 from __future__ import annotations
 
