@@ -10,11 +10,14 @@ STAMP  := $(VENV)/.installed-stamp
 setup: $(STAMP)
 
 # Installs exactly the locked versions (hash-checked), then Pantau itself without resolving
-# anything. pip keeps its download cache in ~/.cache/pip, outside the clone, so a fresh clone on
-# the same machine (CI) reuses what an earlier run downloaded.
+# anything. The locked packages are installed by uv, whose cache (~/.cache/uv, outside the
+# clone) keeps every downloaded wheel: a fresh clone on the same machine (CI) installs in about
+# a second instead of downloading ~200 MB again (pip's own HTTP cache is not kept here).
+UV_VERSION := 0.13.9
 $(STAMP): requirements-test.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -24,7 +27,7 @@ $(STAMP): requirements-test.lock pyproject.toml
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	printf 'setuptools>=77\nwheel\n' | $(BIN)/uv pip compile $(LOCK_FLAGS) pyproject.toml - \
 		-o requirements.lock
 	printf 'setuptools>=77\nwheel\n' | $(BIN)/uv pip compile $(LOCK_FLAGS) pyproject.toml - \
