@@ -10,6 +10,8 @@ the file's text and facts are committed in it. Another worker skips a locked fil
 workers take the same one; a worker that is killed loses its connection, PostgreSQL rolls its
 transaction back and releases the lock, and the file is waiting again for the next worker. (The
 ``NO KEY`` strength lets the crawler keep adding sightings that refer to the file meanwhile.)
+The transaction stays open while the file is read, OCR included, so a server setting
+``idle_in_transaction_session_timeout`` must allow ``PANTAU_DOCUMENT_TIMEOUT`` and more.
 
 ``pantau extract --all`` is a pass: the first process queues every file; processes started
 while that pass runs join it instead of queuing everything again (a PostgreSQL advisory lock,

@@ -426,6 +426,7 @@ def run(settings: Settings, sources_file: str | None, host: str | None, port: in
         server.server_close()
     click.echo(extract_pending(cat).line())
     click.echo(_index_catalogue(settings, cat)[0])  # an engine that is down does not stop the dashboard
+    cat.dispose()  # gunicorn forks its workers from this process: no connection may cross
     if not no_serve:
         _serve(settings, host or settings.host, port or settings.port)
 
