@@ -132,8 +132,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return
         key = request.meta.get("download_slot") or downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
-        if slot is not None:
-            slot.delay = max(slot.delay, min(seconds, self.max_delay))
+        if slot is None:
+            return
+        before, wanted = slot.delay, min(seconds, self.max_delay)
+        if wanted <= before:
+            return
+        slot.delay = wanted
+        if not self.crawler.settings.getbool("AUTOTHROTTLE_ENABLED"):
+            # nothing else brings the delay back: the site asked to slow down for this long
+            from twisted.internet import reactor
+
+            def restore() -> None:
+                if slot.delay == wanted:
+                    slot.delay = before
+            reactor.callLater(wanted, restore)
 
 
 class ConditionalRequestMiddleware:

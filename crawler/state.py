@@ -29,8 +29,9 @@ class KnownState:
     """Validators from earlier runs (``validators``) and those gathered by this run."""
 
     validators: dict[str, dict] = field(default_factory=dict)
-    # detail URL -> fingerprint of the listing entry it was stored from (crawler.store.known_entries)
-    entries: dict[str, str] = field(default_factory=dict)
+    # detail URL -> {fingerprint, complete[, record]} of what was stored from it
+    # (crawler.store.known_entries)
+    entries: dict[str, dict] = field(default_factory=dict)
     # the listing pages read by a crawl that did not finish: listing -> page -> {url, entries, last}
     checkpoints: dict[str, dict[int, dict]] = field(default_factory=dict)
     pending: dict[str, dict] = field(default_factory=dict)    # seen this run, not yet stored

@@ -77,18 +77,22 @@ def touch_unchanged_many(cat: Catalogue, urls: list[str], source: Source, run: S
     return touched
 
 
-def known_entries(cat: Catalogue, source_id: int) -> dict[str, str]:
-    """Detail URL -> the fingerprint its listing entry had when the document was stored
-    completely (``record["listing_fingerprint"]``; complete: its main file is stored, or the
-    record lists no file). A listing entry showing the same fingerprint again needs no fetch."""
-    out: dict[str, str] = {}
+def known_entries(cat: Catalogue, source_id: int) -> dict[str, dict]:
+    """Detail URL -> what the catalogue holds from it: ``fingerprint`` (of the listing entry it
+    was stored from, ``record["listing_fingerprint"]``), ``complete`` (its main file is stored,
+    or the record lists no file) and, when not complete, the stored ``record``, so a crawl can
+    fetch the missing file without reading the page again."""
+    out: dict[str, dict] = {}
     with cat.session() as s:
         for url, record, sha in s.execute(select(Sighting.url, Sighting.record,
                                                  Sighting.file_sha256)
                                           .where(Sighting.source_id == source_id)):
-            fp = (record or {}).get("listing_fingerprint") if isinstance(record, dict) else None
-            if fp and (sha or not record.get("files")):
-                out[url] = fp
+            fp = record.get("listing_fingerprint") if isinstance(record, dict) else None
+            if not fp:
+                continue
+            complete = bool(sha) or not record.get("files")
+            out[url] = {"fingerprint": fp, "complete": complete,
+                        **({} if complete else {"record": record})}
     return out
 
 
@@ -245,7 +249,9 @@ def import_items(cat: Catalogue, batch: list[tuple[DocumentItem, list[FetchedFil
             outcomes[i] = up.outcome
         s.flush()
         importer.add_sightings(s, sightings)
-        importer.resolve_failures_many(s, [batch[i][0].url for i, _, _ in keyed], (Stage.METADATA,))
+        # the page was read and its record stored: earlier failures to fetch or read it are over
+        importer.resolve_failures_many(s, [batch[i][0].url for i, _, _ in keyed],
+                                       (Stage.METADATA, Stage.FETCH))
         # a record stored with its region settles an earlier problem reading it (region_ambiguous)
         importer.resolve_failures_many(s, [batch[i][0].url for i, _, v in keyed
                                            if v.get("region_code")], (Stage.CRAWL,))

@@ -58,11 +58,12 @@ LABELS = ("Judul", "T.E.U. Badan", "T.E.U. Badan/Pengarang", "Pengarang", "Nomor
 # "Peraturan Daerah (Perda) Kabupaten Bandung Nomor 55 Tahun 2025"
 _HEADING = re.compile(
     r"^(?P<jenis>.+?)\s*(?:\((?P<singkatan>[^)]{1,20})\))?\s+"
-    r"(?P<region>(?:Kabupaten|Kab\.|Kota|Provinsi|Prov\.)\s+[^()]+?)\s+"
+    r"(?P<region>(?:Kabupaten|Kab\.?|Kota|Provinsi|Prov\.?)\s+[^()]+?)\s+"
     r"Nomor\s+(?P<nomor>\S+)\s+Tahun\s+(?P<tahun>\d{4})", re.IGNORECASE)
 # the same without a kind word before the region: "Peraturan Daerah Pekalongan Nomor 3 Tahun 2019"
 _HEADING_BARE = re.compile(
-    r"^(?P<jenis>Peraturan\s+(?:Daerah|Bupati|Wali\s*kota|Gubernur)|Keputusan\s+\w+(?:\s+Kota)?)"
+    r"^(?P<jenis>Peraturan\s+(?:Daerah|Bupati|Wali\s*kota|Gubernur)|Qanun|"
+    r"Keputusan\s+\w+(?:\s+Kota)?)"
     r"\s*(?:\((?P<singkatan>[^)]{1,20})\))?\s+(?P<region>[^()]+?)\s+"
     r"Nomor\s+(?P<nomor>\S+)\s+Tahun\s+(?P<tahun>\d{4})", re.IGNORECASE)
 _ABBREV = re.compile(r"\s*\((?:Perda|Perbup|Perwal|Perwali|Pergub|Perkada|Kepbup|Kepwal|"
@@ -289,9 +290,9 @@ class BpkSpider(RegulationRecords, SourceSpider):
                 not set(region.candidates) & self.regions:
             self.count("pantau/skipped_region")
             return
-        hit = normalise_jenis(heading["jenis"] if heading else None,
-                              heading["singkatan"] if heading else None)
-        if not self.wanted(*(hit or (None, None))):
+        hit = normalise_jenis(heading["jenis"], heading["singkatan"]) if heading else None
+        if heading and not self.wanted(*(hit or (None, None))):
+            # (a heading that cannot be read leaves the jenis to the detail page's Bentuk)
             self.count("pantau/skipped_jenis")
             return
         if self.too_old(year=int(heading["tahun"]) if heading else None):
@@ -299,12 +300,23 @@ class BpkSpider(RegulationRecords, SourceSpider):
         if not self.on_site(url):
             self.count("pantau/offsite_links")
             return
-        if self.known.entries.get(url) == card.get("fingerprint"):
-            # stored completely from a card that looked the same: nothing to fetch
-            self.count("pantau/cards_unchanged")
-            yield Unchanged(url=url)
+        known = self.known.entries.get(url)
+        if known and known["fingerprint"] == card.get("fingerprint"):
+            if known["complete"]:
+                # stored completely from a card that looked the same: nothing to fetch
+                self.count("pantau/cards_unchanged")
+                yield Unchanged(url=url)
+                return
+            # the page was read but a file is missing: fetch the file, not the page again
+            record = known.get("record") or {}
+            fields = {k: v for k, v in record.items() if k in LABELS or k == "Abstrak"}
+            self.count("pantau/files_retried")
+            yield from self.item_from_fields(fields, list(record.get("files") or []),
+                                             record.get("card") or card, url)
             return
-        yield self.listing_request(url, self.parse_detail, cb_kwargs={"card": card})
+        # detail pages before further search pages: documents flow while the searches go on
+        yield self.listing_request(url, self.parse_detail, cb_kwargs={"card": card}) \
+            .replace(priority=10)
 
     # ------------------------------------------------------------------ detail pages
 
@@ -313,9 +325,13 @@ class BpkSpider(RegulationRecords, SourceSpider):
             yield Unchanged(url=response.url)
             return
         card = card or {}
-        f = detail_fields(response)
         downloads = [response.urljoin(h.strip()) for h in
                      response.css("a[href*='/Download/']::attr(href)").getall()]
+        yield from self.item_from_fields(detail_fields(response), downloads, card, response.url)
+
+    def item_from_fields(self, f: dict, downloads: list[str], card: dict,
+                         url: str) -> Iterator[Any]:
+        """The item of a detail page: its label/value fields, its file links and its card."""
         downloads = list(dict.fromkeys(downloads + card.get("download", [])))
         main = [u for u in downloads if "abstrak" not in u.lower()]
         abstrak = [u for u in downloads if "abstrak" in u.lower()]
@@ -334,13 +350,13 @@ class BpkSpider(RegulationRecords, SourceSpider):
             "subjek": f.get("Subjek"), "sumber": f.get("Sumber"),
             "urlDownload": main[0] if main else None,
             "urlAbstrak": abstrak[0] if abstrak else None,
-            "urlLampiran": main[1:], "urlDetailPeraturan": response.url,
+            "urlLampiran": main[1:], "urlDetailPeraturan": url,
         }
-        item = self.record_to_item(Record(rec), response.url)
+        item = self.record_to_item(Record(rec), url)
         if item is None:
             self.count("pantau/skipped_jenis")
             return
-        region = self.detail_region(item, teu, judul, card, heading, response.url)
+        region = self.detail_region(item, teu, judul, card, heading, url)
         if region.status == "ok":
             item["region_code"] = region.current
         else:
@@ -350,7 +366,7 @@ class BpkSpider(RegulationRecords, SourceSpider):
                 return
             # kept without a region (the file's provisional key); the reason is recorded
             reason = "region_ambiguous" if region.status == "ambiguous" else "region_unknown"
-            yield CrawlProblem(locator=response.url, reason=reason,
+            yield CrawlProblem(locator=url, reason=reason,
                                detail=f"the issuing region cannot be told: {region.describe()}")
         if item["region_code"] and item["region_code"] not in self.regions:
             # the detail page names another region than the card did: trust the page, and

@@ -280,8 +280,8 @@ class FixtureSite:
     """A fixture site in a daemon thread; ``log`` lists (path, status) of every request
     (``"POST <path>"`` for a POST), ``requests`` the full ``Hit``s."""
 
-    def __init__(self, site: str = "jdihn"):
-        handler = FixtureHandler if site == "jdihn" else CmsHandler
+    def __init__(self, site: str = "jdihn", handler: type | None = None):
+        handler = handler or (FixtureHandler if site == "jdihn" else CmsHandler)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.server.log = []
