@@ -108,3 +108,19 @@ def test_real_registry_is_polite_and_covers_each_family():
     assert {"jdihn_feed", "jdih_cms:baghukum", "bpk", "news"} <= kinds
     bpk = next(s for s in sources if s.kind == "bpk")
     assert {"33.25", "33.75", "33"} <= set(bpk.wanted_regions)
+
+
+def test_shipped_registry_covers_all_552_regions_through_bpk():
+    from pantau import wilayah
+    from crawler.spiders.bpk import BpkSpider
+    sources = load_sources(REPO / "sources.yaml")
+    bpk = [s for s in sources if s.kind == "bpk"]
+    covered = set().union(*(s.wanted_regions for s in bpk))
+    assert covered == {w.kode for w in wilayah.all_regions()} and len(covered) == 552
+    (entry,) = bpk
+    assert entry.all_regions and entry.stored_config()["regions_all"] is True
+    # every Jamsostek theme crossed with every regional jenis BPK can search for
+    spider = BpkSpider(source=entry)
+    assert sorted(spider.search_codes) == ["19", "20", "23"]
+    assert {"jaminan sosial ketenagakerjaan", "BPJS Ketenagakerjaan", "pekerja rentan",
+            "pegawai non ASN", "jasa konstruksi"} <= set(spider.keywords())

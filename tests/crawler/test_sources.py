@@ -94,3 +94,21 @@ def test_duplicate_names_and_file_level_errors(tmp_path):
         load_sources(f)
     with pytest.raises(SourceConfigError, match="cannot read"):
         load_sources(tmp_path / "missing.yaml")
+
+
+def test_bpk_regions_all_or_a_list():
+    (every,) = parse_sources({"sources": [{"name": "bpk", "kind": "bpk",
+                                           "url": "https://peraturan.bpk.go.id/", "regions": "all"}]})
+    assert every.all_regions and len(every.wanted_regions) == 552
+    stored = every.stored_config()
+    assert stored["regions_all"] is True and len(stored["regions"]) == 552
+    (some,) = parse_sources({"sources": [{"name": "bpk", "kind": "bpk",
+                                          "url": "https://peraturan.bpk.go.id/",
+                                          "regions": ["33.25", "93.01"]}]})
+    assert not some.all_regions and some.wanted_regions == ["33.25", "93.01"]
+    with pytest.raises(SourceConfigError, match="regions must be a list of region codes or 'all'"):
+        parse_sources({"sources": [{"name": "bpk", "kind": "bpk", "url": "https://x.id/",
+                                    "regions": "semua"}]})
+    with pytest.raises(SourceConfigError, match="regions and keywords are only for bpk"):
+        parse_sources({"sources": [{"name": "f", "kind": "jdihn_feed", "url": "https://x.id/f",
+                                    "regions": "all"}]})
