@@ -130,3 +130,54 @@ def test_blob_store_is_content_addressed_and_atomic(tmp_path):
     assert not store.verify(sha)
     (store.path(sha).parent / ".tmp-leftover").write_bytes(b"x")
     assert store.sweep_temp() == 1
+
+
+def test_a_document_keeps_the_code_it_was_issued_under(catalogue):
+    """A 2020 Perbup of Kabupaten Merauke was issued under Provinsi Papua (91.01); today the
+    region is 93.01 in Papua Selatan, and every roll-up counts it there."""
+    with catalogue.session() as s:
+        up = importer.upsert_document(s, "perbup/91.01/2020/5", {
+            "jenis_code": "perbup", "nomor": "5", "tahun": 2020, "region_code": "91.01"},
+            origin="feed")
+        assert (up.document.region_code, up.document.issued_region_code) == ("93.01", "91.01")
+        # a reader without the date gives today's code: it never replaces the former one
+        again = importer.upsert_document(s, "perbup/91.01/2020/5", {"region_code": "93.01"},
+                                         origin="teks")
+        assert again.outcome == "unchanged" and again.document.issued_region_code == "91.01"
+        today = importer.upsert_document(s, "perbup/33.25/2024/30", {"region_code": "33.25"},
+                                         origin="feed")
+        assert (today.document.region_code, today.document.issued_region_code) == ("33.25", "33.25")
+    with catalogue.session() as s:
+        province = s.scalar(select(Region.kode_provinsi).join(Document, Document.region_code == Region.kode)
+                            .where(Document.reg_key == "perbup/91.01/2020/5"))
+    assert province == "93"
+
+
+def test_batched_upserts_follow_the_same_rules_as_one_at_a_time(catalogue):
+    rows = [("perbup/33.25/2024/30", {"jenis": "Peraturan Bupati", "nomor": "30", "tahun": 2024,
+                                      "region_code": "33.25", "status": "Berlaku"}),
+            ("perda/33.25/2023/2", {"jenis": "Peraturan Daerah", "region_code": "33.25"}),
+            # the same key twice in one batch is one document; the second row updates it
+            ("perbup/33.25/2024/30", {"tentang": "Jaminan Sosial Ketenagakerjaan"})]
+    with catalogue.session() as s:
+        ups = importer.upsert_documents(s, rows, origin="feed")
+        assert [u.outcome for u in ups] == ["new", "new", "updated"]
+        assert ups[0].document is ups[2].document
+    with catalogue.session() as s:
+        ups = importer.upsert_documents(s, [
+            ("perbup/33.25/2024/30", {"status": "Dicabut", "tentang": None}),  # text: not owner
+            ("perda/33.25/2023/2", {"jenis": "Peraturan Daerah"}),
+            ("perwal/33.75/2021/5", {"region_code": "99.99"})], origin="teks")
+        assert [u.outcome for u in ups] == ["unchanged", "unchanged", "new"]
+        assert ups[2].document.region_code is None  # a code the catalogue does not hold
+    with catalogue.session() as s:
+        doc = s.scalar(select(Document).where(Document.reg_key == "perbup/33.25/2024/30"))
+        assert (doc.status, doc.tentang) == ("Berlaku", "Jaminan Sosial Ketenagakerjaan")
+        src = importer.get_or_create_source(s, "bpk", "bpk")
+        run = importer.start_run(s, src)
+        sightings = importer.add_sightings(s, [
+            {"document": doc, "url": "http://127.0.0.1/d/30", "source": src, "run": run},
+            {"document": doc, "url": "http://127.0.0.1/d/30", "source": src, "run": run,
+             "record": {"Nomor": "30"}}])
+        assert sightings[0] is sightings[1]
+    assert _count(catalogue, Document) == 3 and _count(catalogue, Sighting) == 1
