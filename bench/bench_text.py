@@ -4,7 +4,8 @@ bare ``tesseract`` on the same page images.
 
 Inputs: the real text-layer PDFs, a 180-page regulation-like PDF made by concatenating them (pypdf),
 and the same with 8 ruled-table pages added (the pdfplumber path); for OCR the 3 scanned pages of
-Perbup Batang 20/2025.
+Perbup Batang 20/2025 and a noisy scan of the 9 pages of Perbup Batang 30/2024 (tests/nlp/noisy.py),
+with and without the check of which way up each page lies.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ TEXT_LAYER = ["sosial-perbup-30-2024.pdf", "sosial-perda-2-2023.pdf",
               "sosial-abstrak-perbup-20-2025.pdf", "sosial-abstrak-perda-2-2023.pdf"]
 SCAN = "sosial-perbup-20-2025.pdf"
 REPEAT = 3
+OCR_ROUNDS = 3
 
 
 def _concat(parts: list[bytes], pages: int) -> bytes:
@@ -121,52 +123,88 @@ def _speed_rows(label: str, data: bytes, plumber_repeat: int = REPEAT) -> list[d
     ]
 
 
+def _ocr_inputs() -> list[bytes]:
+    """Image-only PDFs: the 3 pages of the scanned Perbup Batang 20/2025 and the 9 pages of
+    Perbup Batang 30/2024 as a poor scan (200 dpi, a tilt, stamp, signature, JPEG)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.nlp.noisy import noisy_scan
+
+    return [(REAL / SCAN).read_bytes(),
+            noisy_scan((REAL / "sosial-perbup-30-2024.pdf").read_bytes(), dpi=200, seed=7)]
+
+
 def _ocr_rows(work: Path) -> list[dict]:
+    """OCR through ``extract_text`` (render, orientation check, tesseract, parse, normalisation,
+    cleaning) against bare ``tesseract`` on the same page images (rendered once, as PGM files,
+    read with the same page segmentation mode), both two pages at once, no cache. The three are
+    run in turns (bare, ours, ours without the orientation check) ``OCR_ROUNDS`` times; each
+    ratio is the median of the rounds' ratios, so a busy machine slows both sides of a round."""
     from nlp.text import extract_text, ocr
 
     if ocr.tesseract_problem("ind"):
         return [{"measure": f"OCR skipped: {ocr.tesseract_problem('ind')}", "value": 0,
                  "unit": "", "reference": None, "ref_value": None, "ratio": None}]
-    data = (REAL / SCAN).read_bytes()
-    doc = pypdfium2.PdfDocument(data)
+    inputs = _ocr_inputs()
     images = []
-    for i in range(len(doc)):
-        image, _ = ocr.render_page(doc[i], 300)
-        path = work / f"page{i + 1}.pgm"
-        path.write_bytes(image)
-        images.append(path)
+    for k, data in enumerate(inputs):
+        doc = pypdfium2.PdfDocument(data)
+        for i in range(len(doc)):
+            image, _ = ocr.render_page(doc[i], 300)
+            path = work / f"doc{k}-page{i + 1}.pgm"
+            path.write_bytes(image)
+            images.append(path)
     n = len(images)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def bare(path: Path) -> None:
-        subprocess.run(["tesseract", str(path), "stdout", "-l", "ind", "--psm", "4", "--dpi",
-                        "300", "tsv"], capture_output=True, check=True, env=env)
+        subprocess.run(["tesseract", str(path), "stdout", "-l", "ind", "--psm",
+                        str(ocr.DEFAULT_PSM), "--dpi", "300", "tsv"],
+                       capture_output=True, check=True, env=env)
 
     def bare_parallel() -> None:
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(bare, images))
 
-    t0 = time.perf_counter()
-    bare_parallel()
-    t_bare = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    first = extract_text(data, ocr=True, cache_dir=work / "cache")
-    t_ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    again = extract_text(data, ocr=True, cache_dir=work / "cache")
-    t_cached = time.perf_counter() - t0
-    assert again.stats["ocr_cache_hits"] == n and first.stats["ocr_pages"] == n
-    t0 = time.perf_counter()
-    for path in images:
-        bare(path)
-    t_serial = time.perf_counter() - t0
+    def ours(orient: bool) -> None:
+        for data in inputs:
+            extract_text(data, ocr=True, ocr_orient=orient)
+
+    def timed(fn, *args) -> float:
+        t0 = time.perf_counter()
+        fn(*args)
+        return time.perf_counter() - t0
+
+    ours(True)  # warm-up: imports, page cache
+    rounds = []
+    for _ in range(OCR_ROUNDS):
+        rounds.append((timed(bare_parallel), timed(ours, True), timed(ours, False)))
+    t_bare = statistics.median(r[0] for r in rounds)
+    t_ours = statistics.median(r[1] for r in rounds)
+    t_plain = statistics.median(r[2] for r in rounds)
+    ratio = statistics.median(r[1] / r[0] for r in rounds)
+    ratio_plain = statistics.median(r[2] / r[0] for r in rounds)
+    with tempfile.TemporaryDirectory(dir=work) as cache:
+        for data in inputs:
+            extract_text(data, ocr=True, cache_dir=cache)
+        t_cached = timed(lambda: [extract_text(d, ocr=True, cache_dir=cache) for d in inputs])
+    from PIL import Image
+
+    from nlp.text.orient import detect
+
+    pages = [Image.open(path) for path in images[:4]]
+    t_detect = timed(lambda: [detect(p) for p in pages]) / len(pages)
+    t_serial = timed(lambda: [bare(p) for p in images[:4]]) / 4
     return [
-        {"measure": f"OCR s/page ({n} scanned pages, 2 tesseract at once)", "value": t_ours / n,
-         "unit": "s/page", "reference": "bare tesseract, 2 at once, same images",
-         "ref_value": t_bare / n, "ratio": t_ours / t_bare},
-        {"measure": "OCR s/page, bare tesseract one at a time", "value": t_serial / n,
-         "unit": "s/page", "reference": "bare tesseract, 2 at once", "ref_value": t_bare / n,
-         "ratio": t_serial / t_bare},
+        {"measure": f"OCR s/page, with rotation detection ({n} pages, 2 tesseract at once, "
+                    f"no cache, median of {OCR_ROUNDS} paired rounds)", "value": t_ours / n,
+         "unit": "s/page", "reference": "bare tesseract, same images and psm, 2 at once",
+         "ref_value": t_bare / n, "ratio": ratio},
+        {"measure": f"OCR s/page, without rotation detection ({n} pages)", "value": t_plain / n,
+         "unit": "s/page", "reference": "bare tesseract, same images and psm, 2 at once",
+         "ref_value": t_bare / n, "ratio": ratio_plain},
+        {"measure": "rotation and tilt detection alone, s/page", "value": t_detect,
+         "unit": "s/page", "reference": "bare tesseract, one page", "ref_value": t_serial,
+         "ratio": t_detect / t_serial},
         {"measure": "OCR s/page, second run (cache hits)", "value": t_cached / n,
          "unit": "s/page", "reference": "first run", "ref_value": t_ours / n,
          "ratio": t_cached / t_ours},

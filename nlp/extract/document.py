@@ -100,7 +100,7 @@ def extract_document(text: str, *, pages=None, region_hint: str | None = None,
                                                  region_code=region_code, skip=skip)
         citations.sort(key=lambda c: c.start)
     else:
-        regions = regulation_regions(text, structure, citations, own_key)
+        regions = regulation_regions(text, structure, citations, own_key, pagemap)
     references = extract_references(citations, structure, pagemap, kind=kind, own_key=own_key, skip=skip)
     relations = [] if news else extract_relations(
         text, document["tentang"], citations, structure, own_key=own_key, region_code=region_code,

@@ -152,9 +152,10 @@ def _leading_region(words: list[str], kind: str | None, *,
     return None
 
 
-def find_regions(text: str, skip=None) -> list[dict]:
+def find_regions(text: str, skip=None, bare_skip=None) -> list[dict]:
     """Regions named in ``text``, most mentioned first: code, gazetteer name, mentions, first
-    mention's text and offsets."""
+    mention's text and offsets. ``bare_skip(offset)``: where a name without a kind or office word
+    before it does not count (OCR'd text, where a scribble can read as "Langsa")."""
     c = _conf()
     hits: list[tuple[str, int, int]] = []
     covered: list[tuple[int, int]] = []
@@ -181,7 +182,7 @@ def find_regions(text: str, skip=None) -> list[dict]:
     for m in _bare_rx().finditer(text):
         if not m.group()[0].isupper():
             continue
-        if skip is not None and skip(m.start()):
+        if (skip is not None and skip(m.start())) or (bare_skip is not None and bare_skip(m.start())):
             continue
         if any(a <= m.start() < b for a, b in covered):
             continue

@@ -11,7 +11,7 @@ Three drafting forms state rules without a cue word (``imperative`` in the patte
 an Instruksi (requests to its addressees or to the diktum's subject), the diktum of a Keputusan
 that assigns a task to a named body (modality ``tugas``), and the points of a circular.
 
-On pages read by OCR (:meth:`PageMap.ocr_spans`), a word one letter away from a one-word cue
+On pages read by OCR (:meth:`PageMap.ocr_spans`), a word one OCR-confusable letter from a one-word cue
 ("wajlb") is read as that cue: OCR confuses letters, and the rule would otherwise be lost.
 """
 
@@ -20,8 +20,6 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-
-from rapidfuzz.distance import Levenshtein
 
 from .patterns import load_patterns
 from .pipeline import Cue
@@ -291,12 +289,21 @@ def _in_purpose_clause(text: str, s_start: int, cue: Cue) -> bool:
 # --------------------------------------------------------------------------- OCR'd cues
 
 _WORD = re.compile(r"[A-Za-z]{5,14}")
+# Letters OCR reads for one another; a cue misread any other way ("darat" for "dapat") is a word
+# of its own.
+_CONFUSABLE = [set(g) for g in ("il1|!jtf", "oaec", "un", "bh", "nh", "gq", "yv", "rn")]
+
+
+def _ocr_confusion(a: str, b: str) -> bool:
+    """Whether same-length words differ in one letter that OCR confuses."""
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diff) == 1 and any(diff[0][0] in g and diff[0][1] in g for g in _CONFUSABLE)
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def _fuzzy_cues(text: str, cues: list[Cue], pages: PageMap) -> list[Cue]:
-    """One-word cues misread by OCR ("wajlb", "dilarane"), on OCR'd pages only: a word of the
-    same length one letter away from a cue of five letters or more, and not itself a cue."""
+    """One-word cues misread by OCR ("wajlb", "harns"), on OCR'd pages only: a word of the same
+    length one confusable letter away from a cue of five letters or more."""
     spans = pages.ocr_spans()
     if not spans:
         return []
@@ -312,8 +319,7 @@ def _fuzzy_cues(text: str, cues: list[Cue], pages: PageMap) -> list[Cue]:
             word = m.group().lower()
             if word in vocab or (m.start(), m.end()) in known:
                 continue
-            hits = [w for w in by_length.get(len(word), ())
-                    if Levenshtein.distance(word, w, score_cutoff=1) <= 1]
+            hits = [w for w in by_length.get(len(word), ()) if _ocr_confusion(word, w)]
             if len(hits) != 1:
                 continue
             # token positions continue those of the nearest real cue before (for the merge window)

@@ -16,6 +16,7 @@ from pantau.dates import TANGGAL_PATTERN
 
 from .news import Skipper, find_regions
 from .references import Citation, same_instrument
+from .spans import PageMap
 from .structure import Structure
 
 __all__ = ["regulation_regions"]
@@ -28,14 +29,17 @@ _PLACE_LINE = re.compile(
 
 
 def regulation_regions(text: str, structure: Structure, citations: list[Citation],
-                       own_key: tuple | None) -> list[dict]:
+                       own_key: tuple | None, pages: PageMap | None = None) -> list[dict]:
     """Regions named in ``text`` outside citations and places of signing; records
-    as :func:`find_regions` gives them (code, name, mentions, first mention)."""
+    as :func:`find_regions` gives them (code, name, mentions, first mention). On text read by
+    OCR (``pages``) a name counts only with its kind or office ("Kabupaten Pidie", "Bupati
+    Pidie"): alone it may be a stamp or scribble read as letters."""
     spans = [(n.start, n.end) for n in structure.sections if n.kind in _CITING_SECTIONS]
     spans += [(c.start, c.tentang_end or c.end) for c in citations
               if not same_instrument(own_key, c.key)]
     spans += [(m.start(), m.end()) for m in _PLACE_LINE.finditer(text)]
-    return find_regions(text, Skipper(_merged(spans)))
+    ocr = Skipper(pages.ocr_spans()) if pages is not None and pages.ocr_spans() else None
+    return find_regions(text, Skipper(_merged(spans)), bare_skip=ocr)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -153,9 +153,29 @@ def _spaced(pattern: str) -> str:
 _DIKTUM_WORDS = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
                  "KESEMBILAN", "KESEPULUH", "KESEBELAS", "KEDUABELAS", "KETIGABELAS",
                  "KEEMPATBELAS", "KELIMABELAS")
-_FUZZY_PASAL = re.compile(r"^[ \t]*(?P<word>[A-Za-z1|]{4,6})[ \t]+(?P<label>[0-9lIO]{1,3}[A-Z]?)[ \t]*$")
+# OCR puts stamp or signature marks on a heading's line ("SA DENS Pasal 26"): a short prefix
+# without a word of four small letters is allowed before a heading read in sequence.
+_FUZZY_PASAL = re.compile(r"^[ \t]*(?P<junk>(?:\S{1,6}[ \t]+){1,3}?)?(?P<word>[A-Za-z1|]{4,6})[ \t]+"
+                          r"(?P<label>[0-9lIO]{1,3}[A-Z]?)[ \t]*$")
+# An ayat number with a bracket lost or misread: "4)", "| 4)", "(4 Setiap".
+_FUZZY_AYAT = re.compile(r"^[ \t]*(?:[|(\[{][ \t]?)?(?P<label>\d{1,2})[ \t]?[)\]}|][ \t]*(?=\S)"
+                         r"|^[ \t]*\([ \t]?(?P<label2>\d{1,2})[ \t]+(?=[A-Z])")
 _FUZZY_DIKTUM = re.compile(r"^[ \t]*(?P<word>[A-Z0-9 ]{5,16}?)[ \t]*:")
 _DIGITS_OF = str.maketrans({"l": "1", "I": "1", "O": "0"})
+_EMPTY_AYAT = re.compile(r"^[ \t]*\([ \t]?\)[ \t]*(?=\S)")
+# Digits OCR reads for others (read -> could be), for ayat numbers out of sequence.
+_DIGIT_MISREAD = {"4": "1", "7": "1", "3": "8", "8": "36", "6": "58", "5": "6"}
+
+
+def _next_ayat(lines: list[tuple[int, str]], i: int, ayat) -> str | None:
+    """The number of the next line after ``lines[i]`` that opens an ayat, before any Pasal."""
+    for _, line in lines[i + 1:i + 40]:
+        if re.match(r"^[ \t]*(?i:pasal)[ \t]+\S+[ \t]*$", line):
+            return None
+        m = ayat.match(line)
+        if m:
+            return m.group("label")
+    return None
 
 
 class _Found:
@@ -177,7 +197,9 @@ def _fuzzy_pasal(line: str, last: int | None) -> _Found | None:
     if not m or last is None:
         return None
     word = m.group("word").lower()
-    if word == "pasal" or Levenshtein.distance(word, "pasal", score_cutoff=1) > 1:
+    junk = m.group("junk") or ""
+    if re.search(r"[a-z]{4}", junk) or (word == "pasal" and not junk) \
+            or Levenshtein.distance(word, "pasal", score_cutoff=1) > 1:
         return None
     label = m.group("label").translate(_DIGITS_OF)
     if not label[:1].isdigit() or int(re.match(r"\d+", label).group()) != last + 1:
@@ -200,6 +222,24 @@ def _fuzzy_diktum(line: str, last: int) -> _Found | None:
 
 _LINE_RE = re.compile(r"[^\n]*\n?")
 _DASAR_END = re.compile(r"\n[ \t]*(?:[-•][ \t]|[A-Z]\.[ \t]|[IVX]+\.[ \t]|\n)")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:\d{1,2}|[a-z])[.)][ \t]")
+
+
+def _after_list(text: str, pos: int) -> int | None:
+    """Start of the first line after a numbered list (from ``pos``) that is no item and follows
+    an item's last line ending in "." or ";" after the list's last item: "3. Qanun … .\nSehubungan
+    dengan hal tersebut, …"."""
+    seen_item = False
+    prev = ""
+    for m in re.finditer(r"\n([^\n]*)", text[pos:pos + 4000]):
+        line = m.group(1)
+        if _LIST_ITEM.match(line):
+            seen_item = True
+        elif seen_item and line.strip() and prev.rstrip().endswith(".") and line.strip()[0].isupper():
+            return pos + m.start() + 1
+        if line.strip():
+            prev = line
+    return None
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -254,11 +294,16 @@ def _section_spans(text: str) -> list[tuple[str, int]]:
         if found["dasar"]:
             start = found["dasar"][0]
             spans.append(("dasar", start))
-            # the list ends at the next bullet, lettered or roman heading, or blank line
+            # the list ends at the next bullet, lettered or roman heading, or blank line, or (as
+            # OCR loses blank lines) at the first line after a finished item that is no item
             line_end = text.find("\n", start)
             m = _DASAR_END.search(text, line_end if line_end >= 0 else len(text))
-            if m:
-                spans.append(("body", m.start() + 1))
+            end = m.start() + 1 if m else None
+            after = _after_list(text, line_end if line_end >= 0 else len(text))
+            if after is not None and (end is None or after < end):
+                end = after
+            if end is not None:
+                spans.append(("body", end))
     last = max(s for _, s in spans)
     pen = [p for p in found["penjelasan"] if p > last]
     lam = [p for p in found["lampiran"] if p > last]
@@ -453,12 +498,25 @@ def parse_structure(text: str) -> Structure:
                 continue
 
         m = c["ayat"].match(line)
-        if m and section in ("batang_tubuh", "lampiran", "body", "diktum"):
-            label = m.group("label")
+        if section in ("batang_tubuh", "lampiran", "body", "diktum"):
             owner = b.current(("pasal", "diktum"))
             last = b.current(("ayat",))
             expected = (str(int(last.label) + 1)
                         if last and owner and any(ch is last for ch in owner.children) else "1")
+            if not m and expected != "1" and not any(nxt == expected for _, nxt in lists):
+                # OCR lost or misread a bracket of the next ayat ("4)", "| 4)", "(4 Setiap")
+                fm = _FUZZY_AYAT.match(line)
+                if fm and (fm.group("label") or fm.group("label2")) == expected:
+                    m = _Found(expected, fm.end())
+            if not m:
+                em = _EMPTY_AYAT.match(line)  # "() Bantuan …": the number lost, the next one read
+                if em and _next_ayat(lines, i, c["ayat"]) == str(int(expected) + 1):
+                    m = _Found(expected, em.end())
+        if m and section in ("batang_tubuh", "lampiran", "body", "diktum"):
+            label = m.group("label")
+            if label != expected and expected in _DIGIT_MISREAD.get(label, "") \
+                    and _next_ayat(lines, i, c["ayat"]) == str(int(expected) + 1):
+                label = expected  # "(4)" read for "(1)", and "(2)" follows: OCR
             if label == expected and _last_word(prev) not in ("ayat", "pasal", "dan", "atau", ","):
                 node = b.open(Node("ayat", label, off, len(text), level=LEVEL["ayat"]))
                 node.body_start = off + m.end()

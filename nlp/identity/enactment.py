@@ -35,8 +35,12 @@ class Enactment:
 
 # The date after "pada tanggal"; an Islamic date before it ("27 Rabiul Awal 1445 H / 12 Oktober
 # 2023 M", or the Gregorian date on the next line) is stepped over: the Gregorian date is read.
-_HIJRI_FIRST = r"(?:" + HIJRI_PATTERN + r"[ \t]*[/,]?[ \t]*\n?[ \t]*)?"
-_DATE_AFTER = r"\s*pada\s+tanggal\s*:?\s*(?P<date>" + _HIJRI_FIRST + r"[^\n]{0,40})"
+_HIJRI_FIRST = r"(?:" + HIJRI_PATTERN + r"[^\w\n]{0,4}\n?[ \t]*)?"
+# A stamp over "pada tanggal" leaves OCR letters there ("cepata ta ggal 2 Mei 2023"): the next
+# line's date still counts when a few letters stand where the words were.
+_DATE_AFTER = (r"\s*(?:pada\s+tanggal\s*:?\s*|(?=(?P<_garbled>[^\n\d]{0,24})" + _HIJRI_FIRST
+               + TANGGAL_PATTERN.replace("?P<", "?P<_") + r")(?P=_garbled))(?P<date>" + _HIJRI_FIRST
+               + r"[^\n]{0,40})")
 _DITETAPKAN_RE = re.compile(
     r"\b(?:ditetapkan|dikeluarkan)\s+di\s*:?\s*(?P<place>[A-Za-z][A-Za-z .'’-]{0,40}?)[ \t]*\n?" + _DATE_AFTER,
     re.IGNORECASE)

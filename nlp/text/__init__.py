@@ -4,9 +4,11 @@ Pages keep their 1-based number, and every line of a PDF page keeps its box, so 
 can cite a page and a place on it (:meth:`ExtractedText.locate`). PDFs are read by PDFium in
 reading order (:mod:`nlp.text.pdf_fast`), with pdfplumber only for pages that draw ruled tables; a
 page without a usable text layer is OCRed page by page with tesseract (:mod:`nlp.text.ocr`) when
-``ocr=True``, and otherwise returned empty with ``method="none"``. Running page numbers,
-repeated headers and footers are removed and line-end hyphenation is repaired across the
-document. :func:`extract_text_guarded` runs the whole thing in a child process that is killed
+``ocr=True``, and otherwise returned empty with ``method="none"``: each scanned page is first
+stood upright (a page fed sideways or upside down is turned, a tilt taken out), and on pages read
+by OCR, and only there, what OCR misreads inside words and numbers is repaired and recorded per
+page (``Page.normalised``). Running page numbers, repeated headers and footers and catchwords are
+removed and line-end hyphenation is repaired across the document. :func:`extract_text_guarded` runs the whole thing in a child process that is killed
 when its time is up, so no parser can hang a batch.
 
 The package, one concern per module, each importing only those listed before it:
@@ -15,7 +17,10 @@ The package, one concern per module, each importing only those listed before it:
   :class:`TextExtractionError`;
 - ``sniff``: media types from magic bytes, markup and file names;
 - ``quality``: how much of a text reads as language;
-- ``cleanup``: glyphs, running page numbers, headers and footers, labels, hyphenation;
+- ``cleanup``: glyphs, running page numbers, headers and footers, catchwords, labels,
+  hyphenation;
+- ``normalise``: the OCR normalisation layer (letters and digits OCR confuses);
+- ``orient``: which way up a page image lies and how far it is tilted;
 - ``pdf_fast`` and ``ocr``: the PDF text layer (PDFium, pdfplumber for tables) and tesseract;
 - ``plain``, ``html``, ``docx``, ``pdf``: one reader per kind of file;
 - ``dispatch``: :func:`extract_text`, which picks the reader;

@@ -1,11 +1,14 @@
 """Clean page text: unmappable glyphs and ligatures, running page numbers, repeated headers and
-footers, Menimbang/Mengingat labels printed beside their items, and line-end hyphenation."""
+footers, catchwords, Menimbang/Mengingat labels printed beside their items, and line-end
+hyphenation."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
+
+from rapidfuzz import fuzz
 
 from .model import BBox, Line
 
@@ -48,9 +51,19 @@ _PAGE_NUMBER_LINE = re.compile(
     re.IGNORECASE)
 
 
-def _page_number_value(line: str) -> tuple[int, bool] | None:
-    """``(value, decorated)`` when the line is only a page number, else None."""
+# As OCR reads "- 3 -": a dash lost or read as another stroke ("-3", "~ 3 -", "— 3 =", "3 -").
+_OCR_PAGE_NUMBER_LINE = re.compile(r"^\s*[-–—~=_.·•*»«]{0,2}\s*(?P<value>\d{1,4})\s*[-–—~=_.·•*»«]{1,2}\s*$"
+                                   r"|^\s*[-–—~=_.·•*»«]{1,2}\s*(?P<value2>\d{1,4})\s*$")
+
+
+def _page_number_value(line: str, loose: bool = False) -> tuple[int, bool] | None:
+    """``(value, decorated)`` when the line is only a page number, else None. ``loose``: as OCR
+    may read a decorated number."""
     m = _PAGE_NUMBER_LINE.match(line)
+    if not m and loose:
+        mo = _OCR_PAGE_NUMBER_LINE.match(line)
+        if mo:
+            return int(mo.group("value") or mo.group("value2")), True
     if not m:
         return None
     if m.group("plain"):
@@ -58,14 +71,15 @@ def _page_number_value(line: str) -> tuple[int, bool] | None:
     return int(m.group("dashed") or m.group("worded")), True
 
 
-def _page_number_lines(pages: dict[int, list[str]]) -> dict[int, set[int]]:
+def _page_number_lines(pages: dict[int, list[str]], loose=frozenset()) -> dict[int, set[int]]:
     """Indices of the lines that are running page numbers, printed at the top or bottom.
 
     The first and last line of a page are page numbers when they hold only a number that is
     plausible as one. Word sometimes puts a signature or footnote box below the footer, so the
     page number can also be the second line or one of the last three; those are removed only
     when their value matches the numbering the rest of the document follows (same offset
-    between physical page and printed number), so a lone number in the body is kept.
+    between physical page and printed number), so a lone number in the body is kept. On pages
+    in ``loose`` (OCR) a decoration misread is forgiven ("-3", "~ 3 =").
     """
     if not pages:
         return {}
@@ -75,7 +89,7 @@ def _page_number_lines(pages: dict[int, list[str]]) -> dict[int, set[int]]:
     for n, lines in pages.items():
         body = bodies[n]
         for i in (body[:1] + body[-1:]) if body else []:
-            v = _page_number_value(lines[i])
+            v = _page_number_value(lines[i], n in loose)
             if v and 0 <= v[0] <= limit:
                 offsets[n - v[0]] += 1
     usual = offsets.most_common(1)[0][0] if offsets else None
@@ -86,11 +100,11 @@ def _page_number_lines(pages: dict[int, list[str]]) -> dict[int, set[int]]:
         drop: set[int] = set()
         if body:
             for i in {body[0], body[-1]}:
-                v = _page_number_value(lines[i])
+                v = _page_number_value(lines[i], n in loose)
                 if v and (v[1] or 0 <= v[0] <= limit):
                     drop.add(i)
             for i in body[1:2] + body[-3:-1]:
-                v = _page_number_value(lines[i])
+                v = _page_number_value(lines[i], n in loose)
                 if v and usual is not None and n - v[0] == usual:
                     drop.add(i)
         out[n] = drop
@@ -111,23 +125,36 @@ HEADER_BAND = 0.15  # share of the page height at the top (and bottom) where run
 
 
 def running_lines(pages: dict[int, list[Line]],
-                  sizes: dict[int, tuple[float, float] | None]) -> dict[int, set[int]]:
-    """Indices of running page numbers and repeated headers/footers on each page.
+                  sizes: dict[int, tuple[float, float] | None],
+                  loose=frozenset()) -> dict[int, set[int]]:
+    """Indices of running page numbers, repeated headers/footers and catchwords on each page.
 
     A header or footer is one of the first or last two lines of a page (inside the top or bottom
     15 % when its box is known) whose text, digits aside, recurs on at least half of the pages
     (and three). It is removed where the text is the same everywhere, or where its number
     follows the page number ("Perbup 30/2024 hal. 4"); so "Pasal 5" opening many pages stays.
     Table rows are never headers: a Lampiran table repeats its header row on purpose.
+
+    On pages in ``loose`` (read by OCR) the same header is read a little differently each time:
+    there texts are compared letters only, and one within ``OCR_SIMILARITY`` of another is the
+    same; a decorated page number is found wherever OCR put it in the top or bottom band.
+    Catchwords are removed on every page (:func:`_catchwords`).
     """
     keys = {n: [i for i, ln in enumerate(lines) if ln.kind != "row"] for n, lines in pages.items()}
     texts = {n: [lines[i].text for i in keys[n]] for n, lines in pages.items()}
-    numbered = _page_number_lines(texts)
+    numbered = _page_number_lines(texts, loose)
     drop = {n: {keys[n][j] for j in numbered.get(n, ())} for n in pages}
-
+    for n in loose:
+        height = (sizes.get(n) or (0, 0))[1]
+        for i in keys.get(n, ()):
+            ln = pages[n][i]
+            if height and ln.bbox and (ln.bbox[3] <= PAGE_NUMBER_BAND * height
+                                       or ln.bbox[1] >= (1 - PAGE_NUMBER_BAND) * height) \
+                    and _page_number_value(ln.text, True):
+                drop[n].add(i)
     with_text = [n for n, lines in pages.items() if lines]
     if len(with_text) < 3:
-        return drop
+        return _with_catchwords(drop, pages, keys, sizes, loose)
     need = max(3, math.ceil(0.5 * len(with_text)))
     found: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     for n in with_text:
@@ -143,12 +170,18 @@ def running_lines(pages: dict[int, list[Line]],
                     if where == "bottom" and ln.bbox[1] < (1 - HEADER_BAND) * height:
                         continue
                 norm = _DIGITS.sub("#", " ".join(ln.text.split()).casefold())
+                if n in loose:
+                    norm = _loose_key(norm, where, found)
                 if len(norm) <= 120:
                     found[(where, norm)].append((n, i, ln.text))
     for (_, norm), occurrences in found.items():
         if len({n for n, _, _ in occurrences}) < need:
             continue
         same = Counter(" ".join(t.split()) for _, _, t in occurrences)
+        if any(n in loose for n, _, _ in occurrences):
+            # OCR reads the same header a little differently on each page: count readings alike
+            # (same digits, letters within OCR_SIMILARITY) as the same text
+            same = _alike_counts([t for _, _, t in occurrences])
         offsets: Counter[int] = Counter()
         for n, _, t in occurrences:
             for v in {int(d) for d in _DIGITS.findall(t)}:
@@ -159,7 +192,71 @@ def running_lines(pages: dict[int, list[Line]],
                 drop[n].add(i)
             elif hits >= need and any(n - int(d) == usual for d in _DIGITS.findall(t)):
                 drop[n].add(i)
+    return _with_catchwords(drop, pages, keys, sizes, loose)
+
+
+PAGE_NUMBER_BAND = 0.08  # top and bottom share of an OCR page where a number alone is its page number
+OCR_SIMILARITY = 85  # rapidfuzz ratio (0-100) at which two OCR readings of a header are the same
+
+
+def _loose_key(norm: str, where: str, found: dict) -> str:
+    """The key of a header read by OCR: letters and digit marks only, merged into an existing
+    key of the same band when they are within ``OCR_SIMILARITY``."""
+    key = re.sub(r"[^a-z#]+", "", norm)
+    if len(key) < 6:
+        return norm  # too short to compare loosely ("#", "a.")
+    for (w, other) in found:
+        if w == where and len(other) >= 6 and fuzz.ratio(key, other) >= OCR_SIMILARITY:
+            return other
+    return key
+
+
+def _alike_counts(texts: list[str]) -> Counter:
+    """For each text (whitespace collapsed), how many of ``texts`` read alike: the same digits
+    and letters within ``OCR_SIMILARITY`` ("Pasal 15" and "Pasal 16" are not alike)."""
+    keys = [(re.sub(r"\D", "", x), re.sub(r"[^a-z]", "", x.casefold())) for x in texts]
+    out: Counter = Counter()
+    for x, (digits, letters) in zip(texts, keys):
+        out[" ".join(x.split())] = max(out[" ".join(x.split())], sum(
+            1 for d, l in keys if d == digits and fuzz.ratio(letters, l) >= OCR_SIMILARITY))
+    return out
+
+
+# A catchword: the words that open the next page printed at the foot of this one, ending in dots
+# ("Pasal 8 . . .", "b. bahwa …", "/ (2) Penerima …").
+_CATCHWORD = re.compile(r"^\s*/?\s*(?P<words>\S.{0,60}?)\s*(?:\.\s?){3,}\s*$|^\s*/?\s*(?P<words2>\S.{0,60}?)\s*…\s*$")
+
+
+def _with_catchwords(drop, pages, keys, sizes, loose):
+    """``drop`` and the catchwords, found once headers and page numbers are set aside."""
+    for n, i in _catchwords(pages, keys, drop, sizes, loose):
+        drop[n].add(i)
     return drop
+
+
+def _catchwords(pages: dict[int, list[Line]], keys: dict[int, list[int]], drop: dict[int, set[int]],
+                sizes: dict, loose) -> list[tuple[int, int]]:
+    """(page, line index) of catchwords: the last line of a page, a few words ending in dots
+    (and right of the middle when its box is known), that the next page begins with."""
+    out = []
+    numbers = sorted(pages)
+    for n, nxt in zip(numbers, numbers[1:]):
+        body = [i for i in keys[n] if i not in drop[n]]
+        following = [i for i in keys[nxt] if i not in drop[nxt]]
+        if not body or not following:
+            continue
+        last = pages[n][body[-1]]
+        m = _CATCHWORD.match(last.text)
+        if not m:
+            continue
+        words = " ".join((m.group("words") or m.group("words2")).split()).casefold()
+        width = (sizes.get(n) or (0, 0))[0]
+        if len(words.split()) > 6 or (last.bbox and width and last.bbox[0] < 0.4 * width):
+            continue
+        opening = " ".join(pages[nxt][following[0]].text.split()).casefold()[:len(words) + 2]
+        if opening.startswith(words) or (n in loose and fuzz.partial_ratio(words, opening) >= OCR_SIMILARITY):
+            out.append((n, body[-1]))
+    return out
 
 
 # Labels of the considerations and legal bases, printed in a column left of their items.

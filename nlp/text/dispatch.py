@@ -30,7 +30,7 @@ from .sniff import (
 def extract_text(data: bytes, media_type: str | None = None, *, filename: str | None = None,
                  max_bytes: int = 100 * 2**20, max_pages: int = 2000,
                  timeout: float | None = None, ocr: bool = False,
-                 ocr_lang: str = DEFAULT_LANG, ocr_dpi: int = DEFAULT_DPI,
+                 ocr_lang: str = DEFAULT_LANG, ocr_dpi: int = DEFAULT_DPI, ocr_orient: bool = True,
                  cache_dir: str | Path | None = None, workers: int | None = None,
                  tables: bool = True, engine: str = "pdfium") -> ExtractedText:
     """Extract per-page text from a PDF, HTML page, DOCX or plain-text file.
@@ -42,7 +42,8 @@ def extract_text(data: bytes, media_type: str | None = None, *, filename: str | 
 
     ``timeout`` (seconds) is checked between pages and between OCR pages; for a limit that holds
     whatever a parser does, use :func:`extract_text_guarded`. ``ocr`` turns on tesseract for
-    pages without a usable text layer (``ocr_lang``, ``ocr_dpi``); OCR results are cached in
+    pages without a usable text layer (``ocr_lang``, ``ocr_dpi``; ``ocr_orient=False`` skips
+    the check of which way up a page lies, for pages known to be upright); OCR results are cached in
     ``cache_dir`` by page-image hash. ``workers`` (default: up to 2, the cores) bounds the
     processes reading big PDFs and the tesseract processes run at once. ``tables=False`` skips
     pdfplumber table reading. ``engine="pdfplumber"`` reads every page with pdfplumber (slow;
@@ -63,7 +64,7 @@ def extract_text(data: bytes, media_type: str | None = None, *, filename: str | 
     by_ext = extension_type(filename)
     if magic == PDF:
         return read_pdf(data, max_pages=max_pages, timeout=timeout, ocr=ocr,
-                        ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, cache_dir=cache_dir,
+                        ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, ocr_orient=ocr_orient, cache_dir=cache_dir,
                         workers=workers, tables=tables, engine=engine)
     if claimed == PDF or (not claimed and by_ext == PDF):
         raise TextExtractionError("not_pdf", f"file is not a PDF (starts with {_preview(data)})")

@@ -41,6 +41,14 @@ class Page:
     # Tables found on the page, as rows of cell strings (their rows are also lines of ``text``).
     tables: list[list[list[str]]] = field(default_factory=list, repr=False, compare=False)
     size: tuple[float, float] | None = field(default=None, repr=False, compare=False)  # pt
+    # What the OCR normalisation layer (nlp.text.normalise) repaired on this page, by kind
+    # ("confusable", "letter_spaced", "running"); None where it did not run: a clean text layer
+    # is never repaired.
+    normalised: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    # For OCR pages: degrees the scan was turned clockwise to stand upright before recognition,
+    # and the tilt of its text lines found (degrees counter-clockwise).
+    rotation: int = field(default=0, repr=False, compare=False)
+    skew: float = field(default=0.0, repr=False, compare=False)
 
     def bbox_at(self, offset: int) -> BBox | None:
         """Box of the line holding character ``offset`` of this page's text, if known."""

@@ -1,10 +1,12 @@
 """Read a PDF into pages: open it, read the text layer (PDFium, or pdfminer for broken files), decide
-which pages need OCR and run tesseract on them, clean across pages, and say what is unreliable."""
+which pages need OCR and run tesseract on them, repair OCR misreadings on those pages only
+(:mod:`nlp.text.normalise`, recorded per page), clean across pages, and say what is unreliable."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 import subprocess
 import time
 from collections import deque
@@ -15,6 +17,7 @@ from . import ocr as ocr_mod
 from . import pdf_fast
 from .cleanup import attach_labels, clean_lines, join_lines, repair_hyphenation_lines, running_lines
 from .model import ExtractedText, Line, Page, TextExtractionError
+from .normalise import normalise_lines
 from .pdf_fast import X_TOLERANCE_RATIO, PdfPageText, describe
 from .quality import quality_of
 from .sniff import PDF
@@ -44,6 +47,7 @@ def _workers(workers: int | None) -> int:
 
 def read_pdf(data: bytes, *, max_pages: int, timeout: float | None, ocr: bool,
              ocr_lang: str, ocr_dpi: int, cache_dir, workers: int | None, tables: bool,
+             ocr_orient: bool = True,
              engine: str) -> ExtractedText:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -100,7 +104,8 @@ def read_pdf(data: bytes, *, max_pages: int, timeout: float | None, ocr: bool,
             warnings.append("PDF looks truncated (no %%EOF at the end): pages may be missing "
                             "or come from an earlier revision of the file")
         return _finish_pdf(doc, raw, errors, warnings, started=started, deadline=deadline,
-                           ocr=ocr, ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, cache_dir=cache_dir,
+                           ocr=ocr, ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, ocr_orient=ocr_orient,
+                           cache_dir=cache_dir,
                            workers=n_workers, parallel=parallel)
     finally:
         if doc is not None:
@@ -173,6 +178,7 @@ def _read_with_pdfplumber(data: bytes, *, max_pages: int,
 
 def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: list[str], *,
                 started: float, deadline: float | None, ocr: bool, ocr_lang: str, ocr_dpi: int,
+                ocr_orient: bool = True,
                 cache_dir, workers: int, parallel: int) -> ExtractedText:
     """Decide each page's method, OCR what needs it, clean across pages, and build the result."""
     raw = sorted(raw, key=lambda p: p.number)
@@ -182,6 +188,9 @@ def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: l
     confidence: dict[int, float | None] = {}
     tables_of: dict[int, list] = {p.number: list(p.tables) for p in raw}
     to_ocr: dict[int, str] = {}  # page -> why
+    # pages the OCR normalisation layer repairs (read by OCR, or an unreliable text layer kept)
+    repairs: dict[int, Counter] = {}
+    turned: dict[int, tuple[int, float]] = {}
     for p in raw:
         for note in p.notes:
             warnings.append(f"page {p.number}: {note}")
@@ -214,7 +223,7 @@ def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: l
             problem = ocr_mod.tesseract_problem(ocr_lang)
         if problem is None:
             t0 = time.monotonic()
-            results = _ocr_pages(doc, sorted(to_ocr), lang=ocr_lang, dpi=ocr_dpi,
+            results = _ocr_pages(doc, sorted(to_ocr), lang=ocr_lang, dpi=ocr_dpi, orient=ocr_orient,
                                  cache_dir=cache_dir, workers=workers, deadline=deadline)
             stats["ocr_seconds"] = round(time.monotonic() - t0, 3)
             stats["ocr_workers"] = workers
@@ -226,13 +235,19 @@ def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: l
                     continue
                 stats["ocr_pages"] += 1
                 stats["ocr_cache_hits"] += int(result.cached)
-                ocr_lines = clean_lines(result.lines)
+                ocr_lines, fixed = normalise_lines(clean_lines(result.lines))
                 ocr_quality = quality_of("\n".join(ln.text for ln in ocr_lines))
                 kept = lines_of[number]
                 if to_ocr[number].startswith("garbled") and \
                         quality_of("\n".join(ln.text for ln in kept)) >= ocr_quality:
                     continue  # the text layer, poor as it is, reads better than the OCR
                 lines_of[number] = ocr_lines
+                fixed["letter_spaced"] += result.letter_spaced
+                repairs[number] = fixed
+                turned[number] = (result.rotation, result.skew)
+                if result.rotation:
+                    warnings.append(f"page {number}: scanned turned, read after turning it "
+                                    f"{result.rotation}° clockwise")
                 method[number] = "ocr"
                 confidence[number] = result.confidence
                 tables_of[number] = result.tables
@@ -254,8 +269,14 @@ def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: l
                 unreliable.append(f"page(s) {_ranges(kept)} need OCR and were not OCRed "
                                   f"({problem}): {', '.join(sorted(set(to_ocr[n] for n in kept)))}")
 
+    for number in to_ocr:
+        if method[number] == "text" and number not in repairs:
+            # an unreliable text layer kept as it is (OCR off, failed or worse): repaired too
+            lines_of[number], repairs[number] = normalise_lines(lines_of[number])
     sizes = {p.number: p.size for p in raw}
-    drop = running_lines({n: ls for n, ls in lines_of.items()}, sizes)
+    drop = running_lines({n: ls for n, ls in lines_of.items()}, sizes, loose=frozenset(repairs))
+    for number, fixed in repairs.items():
+        fixed["running"] += len(drop.get(number, ()))
     pages: list[Page] = []
     for p in raw:
         number = p.number
@@ -264,8 +285,12 @@ def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: l
         lines = repair_hyphenation_lines(lines)
         text, spans = join_lines(lines)
         quality = quality_of(text)
+        fixed = repairs.get(number)
+        rotation, skew = turned.get(number, (0, 0.0))
         pages.append(Page(number, text, method[number], quality, confidence[number], spans,
-                          tables_of[number], p.size))
+                          tables_of[number], p.size,
+                          normalised=None if fixed is None else {k: v for k, v in fixed.items() if v},
+                          rotation=rotation, skew=skew))
     low = [pg.number for pg in pages
            if pg.method == "ocr" and pg.confidence is not None
            and pg.confidence < LOW_OCR_CONFIDENCE]
@@ -277,6 +302,8 @@ def _finish_pdf(doc, raw: list[PdfPageText], errors: dict[int, str], warnings: l
         unreliable.append("the file looks truncated")
     for m in ("text", "ocr", "none"):
         stats[f"{m}_pages"] = sum(1 for pg in pages if pg.method == m)
+    stats["normalised_pages"] = len(repairs)
+    stats["rotated_pages"] = sum(1 for r, _ in turned.values() if r)
     stats["seconds"] = round(time.monotonic() - started, 3)
     return ExtractedText(PDF, pages, errors, warnings, unreliable, stats)
 
@@ -297,6 +324,7 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def _ocr_pages(doc, numbers: list[int], *, lang: str, dpi: int, cache_dir, workers: int,
+               orient: bool = True,
                deadline: float | None) -> dict[int, ocr_mod.OcrResult | str]:
     """OCR pages with up to ``workers`` tesseract processes at once.
 
@@ -343,6 +371,7 @@ def _ocr_pages(doc, numbers: list[int], *, lang: str, dpi: int, cache_dir, worke
                     limit = max(1.0, min(limit, deadline - time.monotonic()))
                 pending.append((number, pool.submit(
                     ocr_mod.ocr_image, image, dpi=used_dpi, lang=lang, cache_dir=cache_dir,
+                    orient=orient,
                     timeout=limit)))
                 del image
             while pending:

@@ -138,7 +138,8 @@ def test_without_a_cache_dir_ocr_is_a_pure_function(monkeypatch, tmp_path):
     second = ocr.ocr_image(image, dpi=300)
     assert len(calls) == 2 and list(tmp_path.iterdir()) == []
     assert first.lines == second.lines and first.lines[0].text == "Pasal 1"
-    assert calls[0] == {"lang": "ind", "psm": 4, "dpi": 300, "timeout": ocr.TESSERACT_TIMEOUT}
+    assert calls[0] == {"lang": "ind", "psm": ocr.DEFAULT_PSM, "dpi": 300,
+                        "timeout": ocr.TESSERACT_TIMEOUT}
     cached = ocr.ocr_image(image, dpi=300, cache_dir=tmp_path / "c")
     again = ocr.ocr_image(image, dpi=300, cache_dir=tmp_path / "c")
     assert len(calls) == 3 and (cached.cached, again.cached) == (False, True)
