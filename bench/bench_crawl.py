@@ -8,6 +8,11 @@ Two generated sites, both pointing at small real PDFs (the JDIH abstrak sheet of
 - an ILDIS-shaped HTML site: ``N / 20`` listing pages, ``N`` detail pages, ``N`` PDFs, served
   with ``ETag``s, so its re-crawl is all ``304``s and downloads nothing.
 
+- the national BPK fixture (``tests/crawler/bpk_national.py``: 577 regulations of all 552
+  regions, ``regions: all``, three keyword searches): regions per hour and items per second, and
+  its unchanged re-crawl (search pages only). The same crawl at the registry's 5 s per request is
+  projected from its request count.
+
 Each crawl is ``python -m crawler --no-throttle`` in a subprocess (Scrapy's reactor runs once per
 process) into a fresh catalogue; its time is Scrapy's ``elapsed_time_seconds`` (spider open to
 close: fetching, parsing, storing, cataloguing), so interpreter start-up is not counted. Politeness
@@ -149,8 +154,50 @@ def _urllib(urls: list[str]) -> float:
     return time.perf_counter() - t0
 
 
+def _national(work: Path) -> list[dict]:
+    """The national BPK fixture with ``regions: all``: regions/hour and items/s."""
+    sys.path.insert(0, str(REPO))
+    from tests.crawler.bpk_national import KEYWORDS, NationalBpkSite, load
+    site = NationalBpkSite(load())
+    site.server.flaky = {}  # no Retry-After waits: the bench measures the crawl
+    with site:
+        sources = work / "bpk.yaml"
+        sources.write_text(yaml.safe_dump({"sources": [{
+            "name": "bench-bpk", "kind": "bpk", "url": f"{site.base}/", "regions": "all",
+            "jenis": ["perda", "qanun", "pergub", "perbup", "perwal"], "keywords": KEYWORDS,
+            "rate_limit": 0, "timeout": 30}]}), encoding="utf-8")
+        first = _crawl(work / "bpk", sources, "bench-bpk")
+        urls = [site.base + h.path for h in site.requests if h.status == 200
+                and h.path != "/robots.txt"]
+        again = _crawl(work / "bpk", sources, "bench-bpk")
+        _urllib(urls[:5])
+        t_ref = min(_urllib(urls) for _ in range(2))
+    assert first["errors"] <= 2 and again["docs_unchanged"] == first["items"], (first, again)
+    regions = 552
+    per_hour = regions / first["elapsed"] * 3600
+    polite_hours = first["requests"] * 5 / 3600
+    return [
+        {"measure": f"national BPK crawl, regions: all: regions/hour ({regions} regions, "
+                    f"{first['items']} regulations, {first['requests']} requests)",
+         "value": per_hour, "unit": "regions/h",
+         "reference": "urllib loop, same URLs (regions/h)", "ref_value": regions / t_ref * 3600,
+         "ratio": t_ref / first["elapsed"]},
+        {"measure": "national BPK crawl: items/s", "value": first["items"] / first["elapsed"],
+         "unit": "items/s", "reference": "urllib loop, same URLs (items/s)",
+         "ref_value": first["items"] / t_ref, "ratio": t_ref / first["elapsed"]},
+        {"measure": f"national BPK re-crawl, unchanged ({again['requests']} requests: search "
+                    f"pages only)", "value": first["items"] / again["elapsed"], "unit": "items/s",
+         "reference": "first crawl", "ref_value": first["items"] / first["elapsed"],
+         "ratio": first["elapsed"] / again["elapsed"]},
+        {"measure": f"national BPK crawl at 5 s/request (sources.yaml): regions/hour, projected "
+                    f"({polite_hours:.1f} h for {first['requests']} requests)",
+         "value": regions / polite_hours, "unit": "regions/h"},
+    ]
+
+
 def run(work: Path) -> list[dict]:
     work.mkdir(parents=True, exist_ok=True)
+    national = _national(work)
     server = _serve()
     base = server.base
     try:
@@ -203,4 +250,4 @@ def run(work: Path) -> list[dict]:
          "value": N / again["elapsed"], "unit": "doc/s",
          "reference": "first crawl of the same site", "ref_value": N / ildis["elapsed"],
          "ratio": ildis["elapsed"] / again["elapsed"]},
-    ]
+    ] + national
