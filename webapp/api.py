@@ -139,6 +139,27 @@ def statuses():
                           indicator=indicator, status=status, kind=kind, province=province))
 
 
+@bp.get("/coverage")
+def coverage_list():
+    """Every region's coverage (indices.coverage): its sources, last successful check, documents,
+    health, and why a region without a working source is not covered; ``summary`` counts all."""
+    from indices import coverage as coverage_index
+    monitored = request.args.get("monitored")
+    if monitored not in (None, "", "true", "false"):
+        abort(400, description="monitored must be true or false")
+    reason = request.args.get("reason") or None
+    if reason and reason not in coverage_index.REASONS:
+        abort(400, description=f"reason must be one of {', '.join(coverage_index.REASONS)}")
+    kind, province = request.args.get("kind") or None, request.args.get("province") or None
+    cover = coverage_index.coverage(context.catalogue())
+    rows = coverage_index.filtered(cover, monitored={"true": True, "false": False}.get(monitored or ""),
+                                   reason=reason, kind=kind, province=province)
+    page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
+    out = _paged(Page.of([r.as_dict() for r in rows], page, per_page), "api.coverage_list",
+                 monitored=monitored, reason=reason, kind=kind, province=province)
+    return jsonify({"summary": coverage_index.summary(cover), **out})
+
+
 @bp.post("/documents")
 def upload():
     """Add a document (a circular received on paper or by e-mail) through the ingest pipeline."""

@@ -10,10 +10,11 @@ from flask import Blueprint, abort, g, render_template, request, send_file
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from indices import coverage as coverage_index
 from indices import queries
 from indices.adoption import STATUSES, load_indicators, timeline
 from katalog.blobs import BlobStore
-from katalog.models import AdoptionStatus, Document, Region
+from katalog.models import AdoptionStatus, Document, Region, SourceRun
 from indices.search import SearchError, SearchRequest
 
 from . import context, geo, render
@@ -49,7 +50,10 @@ def _catalogue_fingerprint() -> tuple:
         return (s.scalar(select(func.count()).select_from(Document)),
                 s.scalar(select(func.max(Document.id))),
                 s.scalar(select(func.max(Document.updated_at))),
-                s.scalar(select(func.max(AdoptionStatus.computed_at))))
+                s.scalar(select(func.max(AdoptionStatus.computed_at))),
+                # crawl runs: the coverage statement changes when a source starts or ends a run
+                s.scalar(select(func.max(SourceRun.id))),
+                s.scalar(select(func.max(SourceRun.finished_at))))
 
 
 @bp.get("/")
@@ -95,7 +99,31 @@ def _render_beranda():
         indicators=indicators, provinces=_provinces(), statuses=STATUSES, counts=counts,
         total_regions=len(counted), map_rows=map_rows, map_width=int(geo.WIDTH), map_height=geo.HEIGHT,
         timeline=timeline(context.catalogue(), indicator.id), total_docs=total_docs,
-        with_docs=sum(1 for r in rows if r["documents"]))
+        with_docs=sum(1 for r in rows if r["documents"]),
+        coverage=coverage_index.summary(coverage_index.coverage(context.catalogue())))
+
+
+@bp.get("/cakupan")
+def cakupan():
+    """National coverage: for every region, the sources that cover it, when they last worked,
+    the documents found, and why a region no working source covers is not covered."""
+    cover = coverage_index.coverage(context.catalogue())
+    status = request.args.get("status") or None
+    args = {"status": status if status in ("terpantau", "tidak") else None,
+            "alasan": request.args.get("alasan") if request.args.get("alasan")
+            in coverage_index.REASONS else None,
+            "kind": request.args.get("kind") if request.args.get("kind")
+            in ("provinsi", "kabupaten", "kota") else None,
+            "provinsi": request.args.get("provinsi") or None}
+    rows = coverage_index.filtered(
+        cover, monitored={"terpantau": True, "tidak": False}.get(args["status"] or ""),
+        reason=args["alasan"], kind=args["kind"], province=args["provinsi"])
+    api_args = {"monitored": {"terpantau": "true", "tidak": "false"}.get(args["status"] or ""),
+                "reason": args["alasan"], "kind": args["kind"], "province": args["provinsi"]}
+    return render_template("cakupan.html", rows=rows, summary=coverage_index.summary(cover),
+                           reasons=coverage_index.REASONS, provinces=_provinces(),
+                           names=dict(_provinces()), args=args,
+                           api_args={k: v for k, v in api_args.items() if v})
 
 
 @bp.get("/matriks")
