@@ -268,25 +268,9 @@ def add_sighting(session: Session, document: Document, url: str, *, source: Sour
                  run: SourceRun | None = None, file_sha256: str | None = None,
                  record: dict | None = None, seen_at: datetime | None = None) -> Sighting:
     """Note that ``document`` was seen at ``url``; the same (document, url) is one row."""
-    when = seen_at or utcnow()
-    s = session.scalar(select(Sighting).where(Sighting.document_id == document.id,
-                                              Sighting.url == url))
-    if s is None:
-        s = Sighting(document_id=document.id, url=url, source_id=source.id if source else None,
-                     first_run_id=run.id if run else None, last_run_id=run.id if run else None,
-                     file_sha256=file_sha256, record=jsonable(record or {}),
-                     first_seen=when, last_seen=when)
-        session.add(s)
-    else:
-        s.last_seen = when
-        if run is not None:
-            s.last_run_id = run.id
-        if file_sha256:
-            s.file_sha256 = file_sha256
-        if record:
-            s.record = jsonable(record)
-    session.flush()
-    return s
+    return add_sightings(session, [{"document": document, "url": url, "source": source,
+                                    "run": run, "file_sha256": file_sha256, "record": record,
+                                    "seen_at": seen_at}])[0]
 
 
 def attach_file(session: Session, file: DocumentFile, document: Document,

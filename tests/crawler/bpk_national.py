@@ -42,10 +42,10 @@ from string import Template
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from tests.crawler.fixture_site import REAL, FixtureSite, _Tracking
+from tests.support.gazetteer import GAZETTEER, gazetteer_rows
 
 REPO = Path(__file__).resolve().parents[2]
 ROOT = REPO / "tests" / "fixtures" / "sites" / "bpk_nasional"
-GAZETTEER = REPO / "pantau" / "data" / "wilayah"
 KEYWORDS = ["jaminan sosial ketenagakerjaan", "pekerja rentan", "bpjs ketenagakerjaan"]
 PER_PAGE = 10
 VISIBLE_LINKS = 10
@@ -77,16 +77,7 @@ FLAKY = {  # path (with query) -> statuses to answer first (each with Retry-Afte
 FLAKY_DETAILS = {5: [403], 50: [429], 333: [429]}  # nth document -> statuses of its detail page
 
 
-def _gazetteer() -> list[dict]:
-    rows = []
-    with (GAZETTEER / "provinsi_centroids.csv").open(encoding="utf-8") as fh:
-        rows += [{"kode": r["kode"], "nama": r["nama"], "kind": "provinsi", "prov": r["kode"]}
-                 for r in csv.DictReader(fh)]
-    with (GAZETTEER / "kabkota_centroids.csv").open(encoding="utf-8") as fh:
-        rows += [{"kode": r["kode"], "nama": r["nama"].strip(), "prov": r["kode_provinsi"],
-                  "kind": "kota" if r["nama"].startswith("Kota ") else "kabupaten"}
-                 for r in csv.DictReader(fh)]
-    return rows
+_gazetteer = gazetteer_rows
 
 
 def _history() -> dict[str, tuple[str, date]]:

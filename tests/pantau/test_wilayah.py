@@ -56,21 +56,12 @@ from pathlib import Path  # noqa: E402
 
 from pantau import wilayah  # noqa: E402
 from pantau.wilayah import match, match_slug  # noqa: E402
+from tests.support.gazetteer import gazetteer_rows  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "pantau" / "data" / "wilayah"
 
 
-def _gazetteer() -> list[dict]:
-    """The 552 rows as the data files write them, read here without the module under test."""
-    rows = []
-    with (DATA / "provinsi_centroids.csv").open(encoding="utf-8") as fh:
-        rows += [{"kode": r["kode"], "nama": r["nama"], "kind": "provinsi", "prov": r["kode"]}
-                 for r in csv.DictReader(fh)]
-    with (DATA / "kabkota_centroids.csv").open(encoding="utf-8") as fh:
-        rows += [{"kode": r["kode"], "nama": r["nama"].strip(), "prov": r["kode_provinsi"],
-                  "kind": "kota" if r["nama"].startswith("Kota ") else "kabupaten"}
-                 for r in csv.DictReader(fh)]
-    return rows
+_gazetteer = gazetteer_rows
 
 
 def _short(row: dict) -> str:
