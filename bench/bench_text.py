@@ -30,7 +30,7 @@ TEXT_LAYER = ["sosial-perbup-30-2024.pdf", "sosial-perda-2-2023.pdf",
               "sosial-abstrak-perbup-20-2025.pdf", "sosial-abstrak-perda-2-2023.pdf"]
 SCAN = "sosial-perbup-20-2025.pdf"
 REPEAT = 3
-OCR_ROUNDS = 3
+OCR_ROUNDS = 5
 
 
 def _concat(parts: list[bytes], pages: int) -> bytes:

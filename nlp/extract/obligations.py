@@ -11,8 +11,8 @@ Three drafting forms state rules without a cue word (``imperative`` in the patte
 an Instruksi (requests to its addressees or to the diktum's subject), the diktum of a Keputusan
 that assigns a task to a named body (modality ``tugas``), and the points of a circular.
 
-On pages read by OCR (:meth:`PageMap.ocr_spans`), a word one OCR-confusable letter from a one-word cue
-("wajlb") is read as that cue: OCR confuses letters, and the rule would otherwise be lost.
+On pages read by OCR (:meth:`PageMap.ocr_spans`), a word one OCR-confusable letter away from a
+one-word cue ("wajlb") is read as that cue: the rule would otherwise be lost.
 """
 
 from __future__ import annotations
@@ -152,10 +152,13 @@ _KEPADA_LIST = re.compile(r"^\s*:?\s*\n?\s*Kepada\s*(?:Yth\.?)?\s*:\s*(?P<list>.
 def _kepada_list(text: str, pos: int) -> str | None:
     """Addressees of an instruction: "menginstruksikan: / Kepada : 1. Camat; 2. Kepala Desa."."""
     m = _KEPADA_LIST.match(text[pos:pos + 600])
-    if not m:
-        return None
+    return _listed(m.group("list")) if m else None
+
+
+def _listed(raw: str) -> str | None:
+    """"1. Camat;\n2. Kepala Desa." -> "Camat; Kepala Desa"."""
     items = [re.sub(r"^\s*(?:\d+[.)]|[a-z][.)])\s*", "", it).strip(" .;\n")
-             for it in re.split(r";\s*\n?|\n(?=\s*\d+[.)])", m.group("list"))]
+             for it in re.split(r";\s*\n?|\n(?=\s*\d+[.)])", raw)]
     items = [squash(it) for it in items if it.strip(" .;\n")]
     return "; ".join(items) or None
 
@@ -352,13 +355,6 @@ def _form(text: str, structure: Structure) -> str | None:
     if not structure.headings("pasal") and imp["circular"].search(text[:2500]):
         return "edaran"
     return None
-
-
-def _listed(raw: str) -> str | None:
-    items = [re.sub(r"^\s*(?:\d+[.)]|[a-z][.)])\s*", "", it).strip(" .;\n")
-             for it in re.split(r";\s*\n?|\n(?=\s*\d+[.)])", raw)]
-    items = [squash(it) for it in items if it.strip(" .;\n")]
-    return "; ".join(items) or None
 
 
 def _addressees(text: str, form: str, structure: Structure) -> str | None:

@@ -52,8 +52,10 @@ _PAGE_NUMBER_LINE = re.compile(
 
 
 # As OCR reads "- 3 -": a dash lost or read as another stroke ("-3", "~ 3 -", "— 3 =", "3 -").
-_OCR_PAGE_NUMBER_LINE = re.compile(r"^\s*[-–—~=_.·•*»«]{0,2}\s*(?P<value>\d{1,4})\s*[-–—~=_.·•*»«]{1,2}\s*$"
-                                   r"|^\s*[-–—~=_.·•*»«]{1,2}\s*(?P<value2>\d{1,4})\s*$")
+_DASHES = r"[-–—~=_.·•*»«]"
+_OCR_PAGE_NUMBER_LINE = re.compile(
+    r"^\s*" + _DASHES + r"{0,2}\s*(?P<value>\d{1,4})\s*" + _DASHES + r"{1,2}\s*$"
+    r"|^\s*" + _DASHES + r"{1,2}\s*(?P<value2>\d{1,4})\s*$")
 
 
 def _page_number_value(line: str, loose: bool = False) -> tuple[int, bool] | None:

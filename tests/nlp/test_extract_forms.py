@@ -29,8 +29,8 @@ PERCEPATAN KEPESERTAAN JAMINAN SOSIAL KETENAGAKERJAAN
 BUPATI ACEH UTARA,
 """
 
-INSTRUKSI = HEAD.format(jenis="INSTRUKSI") + """Dalam rangka melaksanakan program jaminan sosial ketenagakerjaan, dengan ini
-menginstruksikan:
+INSTRUKSI = HEAD.format(jenis="INSTRUKSI") + """Dalam rangka melaksanakan program jaminan sosial
+ketenagakerjaan, dengan ini menginstruksikan:
 Kepada : 1. Sekretaris Daerah;
 2. Camat se-Kabupaten Aceh Utara.
 Untuk :
