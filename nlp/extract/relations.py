@@ -35,6 +35,10 @@ _EARLIER_AMENDMENT = re.compile(
     r"(?i)sebagaimana\s+telah\s+(?:beberapa\s+kali\s+)?diubah(?:\s+(?:terakhir|beberapa\s+kali))*\s+dengan\s*$")
 
 
+_NAMED_AMENDMENT = re.compile(
+    r"(?i)sebagaimana\s+telah\s+(?:beberapa\s+kali\s+)?diubah(?:\s+(?:terakhir|beberapa\s+kali))*\s+dengan\b")
+
+
 def _target(cit: Citation) -> dict:
     return {"jenis": cit.jenis, "jenis_code": cit.jenis_code, "nomor": cit.nomor,
             "tahun": cit.tahun, "reg_key": cit.reg_key}
@@ -120,6 +124,9 @@ def extract_relations(text: str, tentang: str | None, citations: list[Citation],
         if any(end <= other.start < end + len(clause) for other in citations
                if other is not cit and id(other) not in amenders):
             continue
+        # "… sebagaimana telah diubah dengan Peraturan … Nomor 30 …, diubah sebagai berikut": the
+        # earlier amendment named inside the clause is not this document's act
+        own = _NAMED_AMENDMENT.sub(" ", clause)
         if any(rx.search(clause) for rx in c["body"]["mencabut"]):
             pm = c["partial"].search(before)
             if pm:
@@ -129,6 +136,6 @@ def extract_relations(text: str, tentang: str | None, citations: list[Citation],
             else:
                 add("mencabut", cit, [], cit.start, end + len(clause))
         elif any(rx.search(before + text[cit.start:end] + clause) for rx in c["body"]["mengubah"]) \
-                and re.search(r"(?i)\bdiubah\b", clause) and not re.search(r"(?i)\btelah\s+diubah", clause):
+                and re.search(r"(?i)\bdiubah\b", own) and not re.search(r"(?i)\btelah\s+diubah", own):
             add("mengubah", cit, amended, cit.start, end + len(clause))
     return out

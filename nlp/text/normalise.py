@@ -10,7 +10,8 @@ between letters and digits that look alike (O and 0, l, I and 1):
 - in a word-shaped token (three or more letters) a "1" is an "l" and a "0" an "o" (an "I" and an
   "O" in capitals), and a capital "I" after a small letter is an "l": "Pasa1" and "PasaI" ->
   "Pasal", "pr0gram" -> "program";
-- an ayat number read as a letter, "(l)" or "(I)", is "(1)";
+- an ayat number read as a letter, "(l)" or "(I)", is "(1)", and a list number read as a bar,
+  "|. Bupati …", is "1.";
 - a few legal words the ``ind`` model does not know are read through one wrong letter: "Qanun"
   (Aceh's Perda) comes out "Oanun", "Ganun" or "@anun".
 
@@ -34,6 +35,7 @@ __all__ = ["normalise_lines", "normalise_text"]
 _NUMBER_TOKEN = re.compile(r"(?<![\w.,/-])[0-9OoIl|]+(?:[.,/-][0-9OoIl|]+)*(?![\w])")
 _WORD_TOKEN = re.compile(r"(?<![\w])[A-Za-z01|]{3,}(?![\w])")
 _AYAT = re.compile(r"\((?:l|I|\|)\)")
+_BAR_ITEM = re.compile(r"^(\s*)\|(?=[.)]\s)")
 # Words tesseract's Indonesian model has no entry for, as they should read.
 _UNKNOWN_TO_MODEL = ("qanun",)
 _RARE = re.compile(r"(?<![\w@])[@A-Za-z0-9]{5}(?!\w)")
@@ -81,6 +83,7 @@ def normalise_text(text: str) -> tuple[str, int]:
     text = _NUMBER_TOKEN.sub(count(_number), text)
     text = _WORD_TOKEN.sub(count(_word), text)
     text = _AYAT.sub(count(lambda m: "(1)"), text)
+    text = _BAR_ITEM.sub(count(lambda m: m.group(1) + "1"), text)
     text = _RARE.sub(count(_rare), text)
     return text, changed
 

@@ -1,7 +1,7 @@
 """OCR of page images with the ``tesseract`` command: lines with boxes and a confidence per page.
 
 Pages are rendered by the caller (PDFium, 300 dpi grey). Each is first stood upright
-(:mod:`nlp.text.orient`: a page fed sideways is turned a quarter, a tilt of a degree or more is
+(:mod:`nlp.text.orient`: a page fed sideways is turned a quarter, a tilt of two degrees or more is
 taken out) and written as PGM to a temporary file for tesseract: reading the same image from
 stdin costs tesseract 0.2-0.3 s more per page (measured with tesseract 5.3 / leptonica 1.82). Its
 TSV output gives every word's box (mapped back onto the page as scanned) and confidence. A page

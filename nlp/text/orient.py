@@ -25,9 +25,11 @@ __all__ = ["Orientation", "detect", "turn", "unturn_box", "MAX_SKEW", "DESKEW_FR
 REDUCE = 4  # the profiles are read at a quarter of the resolution (75 dpi for a 300 dpi scan)
 STRIPS = 8
 MAX_SKEW = 5.0  # degrees searched either way
-# Tesseract copes with a small tilt; from this many degrees straightening the page first gains
-# about half a point of words (measured on the noisy Batang renders at 1.5 and 3 degrees).
-DESKEW_FROM = 1.0
+# Tesseract copes with a small tilt. Straightening the page first gains words (measured on three
+# noisy Batang renders: 98.75 -> 99.42 % at 1.5 degrees, 97.5 -> 99.4 % at 4.5) but tesseract
+# then works 7-9 % longer on the page whatever the resampling; the slight tilt of a flatbed scan
+# is left to tesseract, a real slant (from this many degrees) is taken out.
+DESKEW_FROM = 2.0
 BANDS = 24  # column bands shifted against each other to try a tilt
 
 
@@ -122,8 +124,8 @@ def detect(image) -> Orientation:
 
 def turn(image, orientation: Orientation):
     """``image`` (PIL) stood upright: quarter turns clockwise, then the tilt taken out when it
-    is at least ``DESKEW_FROM`` degrees (nearest-neighbour: a fraction of the cost of bicubic,
-    and no loss tesseract notices at 300 dpi)."""
+    is at least ``DESKEW_FROM`` degrees (nearest-neighbour: 40 ms against 0.3-0.8 s for bilinear
+    or bicubic at 300 dpi, and as many words read)."""
     from PIL import Image
 
     out = image

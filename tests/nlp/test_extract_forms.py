@@ -244,3 +244,23 @@ def test_ocr_misreadings_of_headings_cues_and_digits(read):
     structure = extract_document(OCR_DAMAGE, pages=pages, include_structure=True)["structure"]
     body = next(n for n in structure if n["kind"] == "batang_tubuh")
     assert [n["label"] for n in body["children"]] == ["1", "2", "3"]
+
+
+def test_body_amendment_past_an_earlier_one_named_in_the_clause():
+    """The amended instrument is read from the body when the title is not readable (an OCR'd
+    "GUBERN UR"): "… sebagaimana telah diubah dengan …" names an earlier amendment, not this act."""
+    text = """PERATURAN GUBERNUR JAWA TIMUR
+NOMOR 47 TAHUN 2023
+TENTANG
+PERUBAHAN KEDUA ATAS PERATURAN GUBERN UR JAWA TIMUR NOMOR 12 TAHUN 2021
+Menimbang : a. bahwa perlu;
+MEMUTUSKAN:
+Menetapkan : PERATURAN GUBERNUR TENTANG PERUBAHAN KEDUA.
+Pasal I
+Beberapa ketentuan dalam Peraturan Gubernur Jawa Timur Nomor 12 Tahun 2021 tentang Pedoman
+Bantuan Iuran (Berita Daerah Provinsi Jawa Timur Tahun 2021 Nomor 12 Seri E) sebagaimana telah
+diubah dengan Peraturan Gubernur Jawa Timur Nomor 30 Tahun 2022, diubah sebagai berikut:
+1. Ketentuan Pasal 7 diubah sehingga berbunyi sebagai berikut:
+"""
+    [rel] = extract_document(text)["relations"]
+    assert (rel["type"], rel["target"]["nomor"], rel["provisions"]) == ("mengubah", "12", ["7"])
