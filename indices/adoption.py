@@ -36,6 +36,7 @@ from katalog.types import iso
 from katalog.vocab import UNREADABLE, EvidenceGrade, RunStatus
 
 from .claims import ClauseResult, describe, evaluate_clause, news_gate
+from .coverage import RegionCoverage, coverage
 
 STATUSES = ("ada", "diberitakan", "belum_ditemukan", "tidak_terpantau")
 REPEALED_STATUS = re.compile(r"(?i)\b(dicabut|tidak\s+berlaku|dibatalkan)\b")
@@ -246,8 +247,16 @@ def _entry(d: DocFacts, hits: list[ClauseResult], urls) -> dict:
             "sources": urls.get(d.doc_id, [])[:5]}
 
 
+UNMONITORED = {
+    "tanpa_sumber": "Tidak ada sumber yang mencakup wilayah ini",
+    "belum_dijelajahi": "Sumber wilayah ini belum pernah dijelajahi",
+    "sumber_mati": "Sumber wilayah ini tidak berfungsi sejak {since}",
+}
+
+
 def _why(ind: Indicator, status: str, *, entry: dict | None = None, checked: int = 0,
-         near: int = 0, sources: list[dict] | None = None) -> dict:
+         near: int = 0, sources: list[dict] | None = None, unmonitored: str | None = None,
+         down_since=None) -> dict:
     why = {"rule": describe(ind.rule), "definition": ind.definisi, "decision": status}
     if entry:
         first = entry["clauses"][0]
@@ -260,7 +269,9 @@ def _why(ind: Indicator, status: str, *, entry: dict | None = None, checked: int
                          f"aturan ({near} ketentuan hampir memenuhi; lihat `pantau claims explain`)")
         why["sources_checked"] = [s["source"] for s in sources or []]
     else:
-        why["reason"] = "Tidak ada sumber yang memantau wilayah ini"
+        why["reason"] = UNMONITORED.get(unmonitored or "tanpa_sumber", UNMONITORED["tanpa_sumber"]
+                                        ).format(since=iso(down_since, "seconds") or "?")
+        why["unmonitored"] = unmonitored or "tanpa_sumber"
     return why
 
 
@@ -274,6 +285,7 @@ def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
     today = today or datetime.now(timezone.utc).date()
     version, indicators = load_indicators()
     counts = dict.fromkeys(STATUSES, 0)
+    cov = coverage(cat)  # which regions a working source covers, and why not
     with cat.session() as s:
         monitoring = _monitoring(s)
         with_documents = {code for (code,) in s.execute(
@@ -290,7 +302,8 @@ def compute(cat: Catalogue, today: date | None = None) -> dict[str, int]:
             repeals, amended = _repeals(docs), _amendments(docs)
             for ind in indicators:
                 status, since, evidence = region_status(ind, docs, repeals, amended,
-                                                        monitoring.get(kode, []), urls, today)
+                                                        monitoring.get(kode, []), urls, today,
+                                                        coverage=cov.get(kode))
                 counts[status] += 1
                 s.add(AdoptionStatus(region_code=kode, indicator=ind.id, status=status,
                                      since=since, evidence=evidence, indicator_version=version))
@@ -305,8 +318,9 @@ def _repealed(d: DocFacts, repeals, today: date) -> tuple[bool, str | None]:
 
 
 def region_status(ind: Indicator, docs: list[DocFacts], repeals, amended, sources: list[dict],
-                  urls, today: date):
-    """(status, since, evidence) of one region for one indicator."""
+                  urls, today: date, coverage: RegionCoverage | None = None):
+    """(status, since, evidence) of one region for one indicator. With ``coverage``, "not found"
+    needs a source that works: a region whose sources are all down is ``tidak_terpantau``."""
     found, news, history = [], [], []
     near = 0
     for d in docs:
@@ -339,13 +353,19 @@ def region_status(ind: Indicator, docs: list[DocFacts], repeals, amended, source
         entries = [e for _, e in news]
         since = news[0][0].published
         return "diberitakan", since, {"news": entries, "why": _why(ind, "diberitakan", entry=entries[0])}
+    if coverage is not None and not coverage.monitored:
+        sources = []
     if sources:
         return "belum_ditemukan", None, {
             "sources_checked": sources, "unreadable_documents": unreadable,
             "documents_checked": len(docs),
             "why": _why(ind, "belum_ditemukan", checked=len(docs), near=near, sources=sources)}
-    return "tidak_terpantau", None, {"documents_known": len(docs),
-                                     "why": _why(ind, "tidak_terpantau")}
+    reason = coverage.reason if coverage is not None else "tanpa_sumber"
+    down = coverage.down_since if coverage is not None else None
+    evidence = {"documents_known": len(docs), "reason": reason,
+                "down_since": iso(down, "seconds"),
+                "why": _why(ind, "tidak_terpantau", unmonitored=reason, down_since=down)}
+    return "tidak_terpantau", None, evidence
 
 
 def explain(cat: Catalogue, region: str, indicator: str, today: date | None = None) -> dict:
@@ -360,7 +380,8 @@ def explain(cat: Catalogue, region: str, indicator: str, today: date | None = No
         docs = load_documents(s, region=region)
         repeals = _repeals(docs)
         status, since, evidence = region_status(ind, docs, repeals, _amendments(docs),
-                                                _monitoring(s).get(region, []), {}, today)
+                                                _monitoring(s).get(region, []), {}, today,
+                                                coverage=coverage(cat).get(region))
         rows = []
         for d in docs:
             hits, near, blocked = evaluate_document(ind, d)

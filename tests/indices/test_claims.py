@@ -220,3 +220,35 @@ def test_news_gate_dates_and_instrument_years():
     assert not hits and any("terbit 2020, sebelum 2021" in "; ".join(r.missing) for r in near)
     hits, _, _ = adoption.evaluate_document(RULES["pekerja_rentan_apbd"], article(date(2020, 12, 1)))
     assert hits and "APBD" in hits[0].clause["text"]
+
+
+def test_tidak_terpantau_says_why(tmp_path):
+    """No source, or a source down since a date: "not found" is never claimed from a dead source."""
+    from katalog import importer
+    from katalog.db import Catalogue
+    from katalog.models import SourceRun
+    from katalog.vocab import RunStatus
+    from pantau.settings import load_settings
+    cat = Catalogue(load_settings(data_dir=str(tmp_path), config_file=str(tmp_path / "none.toml")))
+    cat.init()
+    with cat.session() as s:
+        src = importer.get_or_create_source(s, "jdih-x", "jdihn_feed", url="http://127.0.0.1/x",
+                                            region_code="33.25")
+        ok = importer.start_run(s, src)
+        importer.finish_run(s, ok, RunStatus.FINISHED, "ok")
+    adoption.compute(cat, today=claims_gold.TODAY)
+    from indices import queries
+    st = {x["indicator"]: x for x in queries.region_detail(cat, "33.25")["statuses"]}
+    assert st["non_asn"]["status"] == "belum_ditemukan"
+    other = queries.region_detail(cat, "33.24")["statuses"][0]
+    assert (other["status"], other["why"]["unmonitored"]) == ("tidak_terpantau", "tanpa_sumber")
+    with cat.session() as s:  # the source breaks: its next run fails
+        run = importer.start_run(s, importer.get_or_create_source(s, "jdih-x", "jdihn_feed"))
+        importer.finish_run(s, run, RunStatus.FAILED, "http_500")
+    adoption.compute(cat, today=claims_gold.TODAY)
+    st = {x["indicator"]: x for x in queries.region_detail(cat, "33.25")["statuses"]}
+    assert st["non_asn"]["status"] == "tidak_terpantau"
+    assert st["non_asn"]["why"]["unmonitored"] == "sumber_mati"
+    assert "tidak berfungsi sejak" in st["non_asn"]["why"]["reason"]
+    assert st["non_asn"]["evidence"]["down_since"]
+    cat.dispose()
