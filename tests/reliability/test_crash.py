@@ -95,6 +95,21 @@ def snapshot(cat: Catalogue) -> dict:
             "failures": failures}
 
 
+def snapshot_of(data_dir: Path) -> dict:
+    """The snapshot of a data dir, with no connection left open afterwards.
+
+    A connection left open would make the copies below unsafe: closing any descriptor of a file
+    drops every POSIX lock this process holds on it, so copying a live SQLite database (shutil
+    reads it) while this process has it open lets another process recycle the WAL under our
+    connections ("database disk image is malformed"), a hazard SQLite documents.
+    """
+    cat = Catalogue(_settings(data_dir))
+    try:
+        return snapshot(cat)
+    finally:
+        cat.dispose()
+
+
 def assert_blobs_whole(data_dir: Path, snap: dict) -> None:
     store = BlobStore(data_dir / "blobs")
     assert all(store.verify(sha) for sha in snap["files"])
@@ -140,13 +155,13 @@ def test_kill_9_crawl_extract_index_then_rerun_matches_clean_run(tmp_path, capsy
         # -- crawl
         clean = tmp_path / "clean"
         crawl_seconds = run(crawl_cmd(sources, clean), clean)
-        expected = snapshot(Catalogue(_settings(clean)))
+        expected = snapshot_of(clean)
         assert len(expected["documents"]) >= 5 and len(expected["files"]) >= 3
         killed = tmp_path / "killed"
         survived["crawl"] = kill_repeatedly(crawl_cmd(sources, killed), killed, crawl_seconds, rng, KILLS)
         run(crawl_cmd(sources, killed), killed)
         # a re-crawl of a site that did not change changes nothing, killed or not
-        got = snapshot(Catalogue(_settings(killed)))
+        got = snapshot_of(killed)
         assert got["documents"] == expected["documents"]
         assert got["files"] == expected["files"]
         assert got["sightings"] == expected["sightings"]
@@ -157,14 +172,14 @@ def test_kill_9_crawl_extract_index_then_rerun_matches_clean_run(tmp_path, capsy
     crawled = tmp_path / "crawled"
     shutil.copytree(clean, crawled)
     extract_seconds = run(pantau_cmd("extract", "--all"), clean)
-    expected = snapshot(Catalogue(_settings(clean)))
+    expected = snapshot_of(clean)
     assert expected["facts"], "the real PDFs yield facts"
     killed = tmp_path / "killed-extract"
     shutil.copytree(crawled, killed)
     survived["extract"] = kill_repeatedly(pantau_cmd("extract", "--all"), killed, extract_seconds,
                                           rng, KILLS)
     run(pantau_cmd("extract"), killed)  # only what is still unread: a kill loses at most the item in hand
-    got = snapshot(Catalogue(_settings(killed)))
+    got = snapshot_of(killed)
     assert got == expected
     assert_blobs_whole(killed, got)
 
@@ -178,7 +193,7 @@ def test_kill_9_crawl_extract_index_then_rerun_matches_clean_run(tmp_path, capsy
     for d in docs:
         store.put(d.text.encode())
     cat.dispose()
-    expected = snapshot(Catalogue(_settings(clean)))
+    expected = snapshot_of(clean)
     extracted = tmp_path / "extracted"
     shutil.copytree(clean, extracted)
     index_seconds = run(pantau_cmd("index"), clean)
@@ -191,7 +206,7 @@ def test_kill_9_crawl_extract_index_then_rerun_matches_clean_run(tmp_path, capsy
     run(pantau_cmd("index"), extracted)
     assert index_view(extracted) == expected_index
     run(pantau_cmd("verify"), extracted)
-    assert snapshot(Catalogue(_settings(extracted))) == expected
+    assert snapshot_of(extracted) == expected
 
     with capsys.disabled():
         print(f"\nkill -9 points survived (s after start): {survived}; clean runs "
