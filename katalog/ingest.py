@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from nlp.extract.news import date_in_text, text_article_regions
-from nlp.identity import DocumentMeta, extract_metadata
+from nlp.identity import DocumentMeta, extract_enactment, extract_metadata
 from nlp import text as nlp_text
-from pantau.legal import is_provisional, provisional_key
+from pantau import wilayah
+from pantau.legal import is_provisional, make_reg_key, provisional_key
 
 from . import facts, importer, readqueue
 from .blobs import BlobStore
@@ -68,9 +70,18 @@ def looks_like_abstrak(text: str) -> bool:
     return bool(re.search(r"(?m)^\s*ABSTRAK\s*:", head)) and bool(re.search(r"(?m)^\s*CATATAN\s*:", text))
 
 
-def _identity(meta: DocumentMeta) -> dict:
-    return {"jenis": meta.jenis, "jenis_code": meta.jenis_code, "nomor": meta.nomor,
-            "tahun": meta.tahun, "region_code": meta.region_code, "tentang": meta.tentang}
+def _identity(text: str, region_hint: str | None) -> tuple[str | None, dict]:
+    """(reg_key, identity values) a regulation's text states. The region is the code it was
+    issued under on its date (a 2020 Perbup of Kabupaten Merauke: 91.01, in Provinsi Papua),
+    which the key carries; the catalogue files it under today's region (93.01)."""
+    meta: DocumentMeta = extract_metadata(text, region_hint=region_hint)
+    enacted = extract_enactment(text)
+    on = enacted.tanggal_ditetapkan or enacted.tanggal_diundangkan
+    region = wilayah.issued_code(meta.region_code, on=date.fromisoformat(on) if on else None,
+                                 year=meta.tahun)
+    key = make_reg_key(meta.jenis_code, region, meta.tahun, meta.nomor) if meta.reg_key else None
+    return key, {"jenis": meta.jenis, "jenis_code": meta.jenis_code, "nomor": meta.nomor,
+                 "tahun": meta.tahun, "region_code": region, "tentang": meta.tentang}
 
 
 @dataclass
@@ -125,19 +136,19 @@ def read_stored_file(session: Session, file: DocumentFile, extracted: nlp_text.E
             values["region_code"] = region_hint or text_article_regions(extracted.text)[0]
             values["published_on"] = date_in_text(extracted.text)
         else:
-            meta = extract_metadata(extracted.text, region_hint=region_hint)
-            key, values = meta.reg_key, _identity(meta) | values
+            key, identity = _identity(extracted.text, region_hint)
+            values = identity | values
         up = importer.upsert_document(session, key or provisional_key(file.sha256, kind), values,
                                       origin="teks")
         importer.attach_file(session, file, up.document, FileRole.ABSTRAK
                              if looks_like_abstrak(extracted.text) else FileRole.UTAMA)
         doc, outcome = up.document, up.outcome
     elif doc is not None and file.role == FileRole.UTAMA and doc.kind != DocumentKind.NEWS:
-        meta = extract_metadata(extracted.text, region_hint=region_hint or doc.region_code)
-        up = importer.upsert_document(session, doc.reg_key, _identity(meta), origin="teks")
+        key, identity = _identity(extracted.text, region_hint or doc.region_code)
+        up = importer.upsert_document(session, doc.reg_key, identity, origin="teks")
         doc, outcome = up.document, up.outcome
-        if meta.reg_key and is_provisional(doc.reg_key):
-            doc, outcome = importer.rekey_document(session, doc, meta.reg_key), Outcome.UPDATED
+        if key and is_provisional(doc.reg_key):
+            doc, outcome = importer.rekey_document(session, doc, key), Outcome.UPDATED
     if doc is not None:
         if file.role == FileRole.UTAMA:
             doc.text_status = file.text_status

@@ -241,3 +241,29 @@ def test_cli_extract_file_json_is_the_schema_contract(real_pdfs, tmp_path):
     assert result["document"]["reg_key"] == "perbup/33.25/2025/20"
     assert [r["target"]["reg_key"] for r in result["relations"]][:1] == ["perbup/33.25/2024/30"]
     assert not (data / "pantau.db").exists()
+
+
+def test_a_document_keeps_the_region_it_was_issued_under(tmp_path):
+    """A 2020 Perbup of Kabupaten Merauke was issued under Provinsi Papua (91.01); since the 2022
+    pemekaran the region is 93.01 in Papua Selatan. Its key keeps 91.01, the catalogue files it
+    under today's region."""
+    from sqlalchemy import select
+
+    from katalog.db import Catalogue
+    from katalog.models import Document
+    from pantau.settings import load_settings
+    text = ("BUPATI MERAUKE\nPERATURAN BUPATI MERAUKE\nNOMOR 12 TAHUN 2020\nTENTANG\n"
+            "JAMINAN SOSIAL KETENAGAKERJAAN\nMenimbang : a. bahwa pekerja perlu dilindungi;\n"
+            "MEMUTUSKAN:\nMenetapkan : PERATURAN BUPATI TENTANG JAMINAN SOSIAL KETENAGAKERJAAN.\n"
+            "Pasal 1\nSetiap pemberi kerja wajib mendaftarkan pekerjanya pada BPJS Ketenagakerjaan.\n"
+            "Ditetapkan di Merauke\npada tanggal 3 Maret 2020\nBUPATI MERAUKE,\nttd\nFREDERIKUS GEBZE\n")
+    f = tmp_path / "perbup-merauke.txt"
+    f.write_text(text, encoding="utf-8")
+    cat = Catalogue(load_settings(data_dir=str(tmp_path / "var"), config_file=str(tmp_path / "none.toml")))
+    cat.init()
+    res = ingest_paths(cat, [f]).results[0]
+    assert res.reg_key == "perbup/91.01/2020/12"
+    with cat.session() as s:
+        d = s.scalar(select(Document).where(Document.reg_key == res.reg_key))
+        assert (d.region_code, d.issued_region_code) == ("93.01", "91.01")
+    cat.dispose()
