@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from . import paging
-from .adoption import load_indicators
+from .adoption import STATUSES as _STATUSES, load_indicators
 from .claims import describe
 from katalog.db import Catalogue
 from katalog.models import AdoptionStatus, Document, DocumentFile, Fact, PageText, Region, Sighting, Source, SourceRun
@@ -163,12 +163,16 @@ def document_detail(cat: Catalogue, reg_key: str) -> dict | None:
         region = s.get(Region, d.region_code) if d.region_code else None
         facts = list(s.scalars(select(Fact).where(Fact.document_id == d.id)
                                .order_by(Fact.file_sha256, Fact.start)))
-        relations_in = []
+        relations_in, seen = [], set()
         for f in s.scalars(select(Fact).where(Fact.kind == "relation")):
             target = (f.data or {}).get("target") or {}
             if target.get("reg_key") == reg_key and f.document_id != d.id:
                 src = s.get(Document, f.document_id)
-                relations_in.append({"type": (f.data or {}).get("type"), "reg_key": src.reg_key,
+                kind = (f.data or {}).get("type")
+                if (kind, src.reg_key) in seen:  # one amendment stated in several clauses
+                    continue
+                seen.add((kind, src.reg_key))
+                relations_in.append({"type": kind, "reg_key": src.reg_key,
                                      "judul": src.judul or src.tentang})
         files = []
         for f in d.files:
@@ -229,3 +233,162 @@ def page_text(cat: Catalogue, sha256: str) -> list[tuple[int, str]]:
     with cat.session() as s:
         return list(s.execute(select(PageText.page, PageText.text).where(PageText.sha256 == sha256)
                               .order_by(PageText.page)).all())
+
+
+# ---------------------------------------------------------------- the three users' views
+# Province roll-ups (a province and its kabupaten/kota), the Apeksi cities, and the journalists'
+# "who has done it" list with a citation per claim, all read from the adoption index.
+
+def status_counts_of(rows: list[dict], indicator: str) -> dict[str, int]:
+    """How many of ``rows`` (matrix rows) have each status for ``indicator``."""
+    counts = {st: 0 for st in _STATUSES}
+    for r in rows:
+        st = r["statuses"].get(indicator, {}).get("status", "tidak_terpantau")
+        counts[st] = counts.get(st, 0) + 1
+    return counts
+
+
+def province_rollup(cat: Catalogue, kode: str, rows: list[dict] | None = None) -> dict | None:
+    """A province's kabupaten/kota per indicator: counts per status and the regions of each
+    status (by name); None when ``kode`` is no province. ``rows``: the matrix, if already read."""
+    _, indicators = load_indicators()
+    rows = rows if rows is not None else matrix(cat, province=kode)
+    own = next((r for r in rows if r["kode"] == kode), None)
+    if own is None or own["kind"] != "provinsi":
+        return None
+    members = [r for r in rows if r["kode_provinsi"] == kode and r["kind"] != "provinsi"]
+    out = []
+    for ind in indicators:
+        by_status: dict[str, list[dict]] = {st: [] for st in _STATUSES}
+        for r in members:
+            st = r["statuses"][ind.id]
+            by_status.setdefault(st["status"], []).append(
+                {"kode": r["kode"], "nama": r["nama"], "since": st["since"]})
+        for regions in by_status.values():
+            regions.sort(key=lambda x: (x["since"] or "9999", x["nama"]))
+        out.append({"indicator": ind.id, "nama": ind.nama, "name": ind.name,
+                    "counts": {st: len(v) for st, v in by_status.items()}, "regions": by_status})
+    return {"province": {k: own[k] for k in ("kode", "nama", "kind")}, "members": members,
+            "documents": sum(r["documents"] for r in members) + own["documents"],
+            "with_documents": sum(1 for r in members if r["documents"]),
+            "indicators": out}
+
+
+def by_province(rows: list[dict], indicator: str) -> list[dict]:
+    """The national view grouped by province: per province its kabupaten/kota counted by status
+    for ``indicator``, and their documents (``rows``: the matrix)."""
+    groups: dict[str, dict] = {}
+    for r in rows:
+        if r["kind"] == "provinsi":
+            groups.setdefault(r["kode"], {"kode": r["kode"], "nama": r["nama"], "members": []})
+    for r in rows:
+        if r["kind"] != "provinsi" and r["kode_provinsi"] in groups:
+            groups[r["kode_provinsi"]]["members"].append(r)
+    out = []
+    for g in sorted(groups.values(), key=lambda g: g["kode"]):
+        members = g.pop("members")
+        out.append({**g, "regions": len(members), "counts": status_counts_of(members, indicator),
+                    "documents": sum(m["documents"] for m in members),
+                    "with_documents": sum(1 for m in members if m["documents"])})
+    return out
+
+
+def citation(status: AdoptionStatus | None, region: dict, indicator: str) -> dict:
+    """One claim about one region and indicator, with everything a citation needs: the region,
+    the instrument (or news article), its Pasal and clause, its date, the source URL and when
+    Pantau last saw the document there (``checked_on``)."""
+    st = status.status if status is not None else "tidak_terpantau"
+    out = {"indicator": indicator, **region, "status": st,
+           "since": status.since.isoformat() if status is not None and status.since else None,
+           "reg_key": None, "title": None, "pasal": None, "ayat": None, "clause": None,
+           "page": None, "quote": None, "matched": [], "date": None, "source_url": None,
+           "checked_on": None, "evidence_grade": None, "computed_at": None}
+    if status is None:
+        return out
+    out["computed_at"] = iso(status.computed_at, "seconds")
+    evidence = status.evidence or {}
+    entries = evidence.get("documents") if st == "ada" else evidence.get("news") if st == "diberitakan" else None
+    if not entries:
+        return out
+    e = entries[0]
+    clause = (e.get("clauses") or [{}])[0]
+    sources = [s for s in e.get("sources") or [] if s.get("url")]
+    web = [s for s in sources if str(s["url"]).startswith(("http://", "https://"))] or sources
+    out.update({"reg_key": e.get("reg_key"), "title": e.get("title"), "pasal": e.get("pasal"),
+                "ayat": e.get("ayat"), "clause": e.get("clause") or clause.get("label"),
+                "page": e.get("page"), "quote": clause.get("quote") or e.get("quote"),
+                "matched": clause.get("matched") or [],
+                "date": e.get("since") if st == "ada" else e.get("published"),
+                "source_url": web[0]["url"] if web else None,
+                "checked_on": (web[0].get("last_seen") or "")[:10] or None if web else None,
+                "evidence_grade": "dokumen" if st == "ada" else "berita",
+                "amended_by": e.get("diubah_oleh") or []})
+    return out
+
+
+def _region_rows(s, kind: str | None, province: str | None, codes=None) -> dict[str, dict]:
+    names = dict(s.execute(select(Region.kode, Region.nama).where(Region.kind == "provinsi")).all())
+    q = select(Region.kode, Region.nama, Region.kind, Region.kode_provinsi)
+    if kind in ("provinsi", "kabupaten", "kota"):
+        q = q.where(Region.kind == kind)
+    if province:
+        q = q.where((Region.kode_provinsi == province) | (Region.kode == province))
+    if codes is not None:
+        q = q.where(Region.kode.in_(list(codes) or ["-"]))
+    return {k: {"kode": k, "nama": n, "kind": rk, "kode_provinsi": p, "provinsi": names.get(p or "")}
+            for k, n, rk, p in s.execute(q)}
+
+
+def claims(cat: Catalogue, indicator: str, *, kind: str | None = None,
+           province: str | None = None, status: str = "ada") -> list[dict]:
+    """Who has done it: the regions with ``status`` (``ada`` by default) for ``indicator``, each
+    with its citation, oldest instrument first (ties by name)."""
+    with cat.session() as s:
+        regions = _region_rows(s, kind, province)
+        q = select(AdoptionStatus).where(AdoptionStatus.indicator == indicator,
+                                         AdoptionStatus.status == status)
+        out = [citation(st, regions[st.region_code], indicator)
+               for st in s.scalars(q) if st.region_code in regions]
+    out.sort(key=lambda c: (c["date"] or c["since"] or "9999", c["nama"], c["kode"]))
+    return out
+
+
+def claim(cat: Catalogue, indicator: str, kode: str) -> dict | None:
+    """One region's claim for one indicator (its permalink), whatever its status now; None for an
+    unknown region or indicator."""
+    _, indicators = load_indicators()
+    if not any(i.id == indicator for i in indicators):
+        return None
+    with cat.session() as s:
+        regions = _region_rows(s, None, None, codes=[kode])
+        if kode not in regions:
+            return None
+        st = s.scalar(select(AdoptionStatus).where(AdoptionStatus.indicator == indicator,
+                                                   AdoptionStatus.region_code == kode))
+        return citation(st, regions[kode], indicator)
+
+
+def region_table(cat: Catalogue, *, kind: str | None = None, province: str | None = None,
+                 codes=None) -> list[dict]:
+    """One row per region, one citation per indicator (``cells``): the Apeksi view of the 98
+    cities (``kind="kota"``) and the comparison of chosen regions (``codes``, in that order)."""
+    _, indicators = load_indicators()
+    with cat.session() as s:
+        regions = _region_rows(s, kind, province, codes=codes)
+        statuses: dict[tuple[str, str], AdoptionStatus] = {}
+        q = select(AdoptionStatus).where(AdoptionStatus.region_code.in_(list(regions) or ["-"]))
+        for st in s.scalars(q):
+            statuses[(st.region_code, st.indicator)] = st
+        docs = dict(s.execute(select(Document.region_code, func.count())
+                              .where(Document.region_code.in_(list(regions) or ["-"]))
+                              .group_by(Document.region_code)).all())
+        rows = []
+        order = list(codes) if codes is not None else sorted(regions)
+        for kode in order:
+            if kode not in regions:
+                continue
+            r = regions[kode]
+            rows.append({**r, "documents": docs.get(kode, 0),
+                         "cells": {i.id: citation(statuses.get((kode, i.id)), r, i.id)
+                                   for i in indicators}})
+    return rows

@@ -210,3 +210,23 @@ def search():
             out[key] = base + out[key]
     return jsonify(out)
 
+
+
+@bp.get("/claims")
+def claims():
+    """Who has done it: the regions with ``ada`` for ``indicator`` (default: the first), oldest
+    instrument first, each with its citation (region, instrument, clause, date, source URL,
+    when it was last seen there) and ``permalink``."""
+    _, inds = load_indicators()
+    indicator = request.args.get("indicator") or inds[0].id
+    if not any(i.id == indicator for i in inds):
+        abort(400, description=f"indicator must be one of {', '.join(i.id for i in inds)}")
+    kind, province = request.args.get("kind") or None, request.args.get("province") or None
+    if kind and kind not in ("provinsi", "kabupaten", "kota"):
+        abort(400, description="kind must be provinsi, kabupaten or kota")
+    rows = queries.claims(context.catalogue(), indicator, kind=kind, province=province)
+    for c in rows:
+        c["permalink"] = url_for("pages.klaim", indicator=indicator, kode=c["kode"], _external=True)
+    page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
+    return jsonify(_paged(Page.of(rows, page, per_page), "api.claims", indicator=indicator,
+                          kind=kind, province=province))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, g, request, url_for
 from sqlalchemy import select
 
 from indices import queries
@@ -13,6 +13,7 @@ from indices.adoption import load_indicators
 from katalog.models import AdoptionStatus, Region
 
 from . import context
+from .citations import citation_text
 
 bp = Blueprint("feeds", __name__, url_prefix="/feed")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -89,3 +90,41 @@ def indikator(indicator: str):
                 keys.append(item["reg_key"])
     docs = queries.new_documents(context.catalogue(), reg_keys=keys)
     return _atom(f"/feed/indikator/{indicator}", f"Pantau — {ind.nama}", docs)
+
+
+@bp.get("/siapa/<indicator>.atom")
+def siapa(indicator: str):
+    """The journalists' list as a feed: one entry per region with ``ada`` for ``indicator``, its
+    id the claim's permalink, its summary the citation."""
+    from flask_babel import gettext
+    _, inds = load_indicators()
+    ind = next((i for i in inds if i.id == indicator), None)
+    if ind is None:
+        abort(404)
+    kind = request.args.get("kind") or None
+    claims = queries.claims(context.catalogue(), ind.id,
+                            kind=kind if kind in ("provinsi", "kabupaten", "kota") else None,
+                            province=request.args.get("provinsi") or None)
+    ET.register_namespace("", ATOM)
+    base = request.host_url.rstrip("/")
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + f"/feed/siapa/{indicator}"
+    name = ind.nama if getattr(g, "lang", "id") == "id" else ind.name
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = gettext("Pantau — siapa yang sudah: %(indicator)s",
+                                                          indicator=name)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _rfc3339(
+        max((c["computed_at"] for c in claims if c["computed_at"]), default=None))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + request.full_path.rstrip("?"))
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "Pantau"
+    for c in claims:
+        link = url_for("pages.klaim", indicator=ind.id, kode=c["kode"], _external=True)
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = " — ".join(
+            x for x in (c["nama"], c["title"] or c["reg_key"], c["clause"]) if x)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _rfc3339(c["computed_at"])
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=link)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = citation_text(c, link)
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/atom+xml")
+

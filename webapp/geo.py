@@ -1,83 +1,104 @@
-"""Server-side choropleth geometry: the bundled boundaries, simplified and projected to SVG paths.
+"""Map geometry for the server-side SVG: the whole country, or one province filling the view.
 
-No JavaScript and no CDN: the map is an inline SVG whose paths are computed once per process from
-``pantau/data/wilayah/*.geojson`` (MIT, see the licence file beside them).
+The shapes are precomputed by ``scripts/build_map.py`` into ``webapp/data/peta.json`` (the bundled
+boundaries, MIT, simplified once and topologically, so neighbours stay joined); nothing here
+needs shapely. A region too small to click at the current scale gets a visible marker (a circle
+at a point inside it) in the same link as its shape.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-# Equirectangular projection of Indonesia's bounding box onto a 1000-unit-wide canvas.
-LNG0, LNG1, LAT0, LAT1 = 94.5, 141.5, 6.5, -11.5
-WIDTH = 1000.0
-SCALE = WIDTH / (LNG1 - LNG0)
-HEIGHT = round((LAT0 - LAT1) * SCALE, 1)
-TOLERANCE = 0.5  # in canvas units (≈ 2.3 km): invisible at this scale, shrinks the paths ~10×
+# A region narrower than this share of the view is too small to click: it gets a marker.
+MIN_CLICK = 0.006
+MARKER_RADIUS = 0.004  # of the view's width
+PADDING = 0.04  # around a province, of its size
 
 
-def _project(lng: float, lat: float) -> tuple[float, float]:
-    return (lng - LNG0) * SCALE, (LAT0 - lat) * SCALE
+@dataclass(frozen=True)
+class Shape:
+    kode: str
+    d: str
+    marker: tuple[float, float, float] | None  # (x, y, r) of a marker, or None
 
 
-def _simplify(points: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
-    """Douglas–Peucker, iterative (rings may have thousands of points)."""
-    if len(points) < 4:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    tol2 = tol * tol
-    while stack:
-        i, j = stack.pop()
-        (x1, y1), (x2, y2) = points[i], points[j]
-        dx, dy = x2 - x1, y2 - y1
-        norm = dx * dx + dy * dy
-        best, best_d = -1, tol2
-        for k in range(i + 1, j):
-            px, py = points[k]
-            if norm == 0:
-                d = (px - x1) ** 2 + (py - y1) ** 2
-            else:
-                t = ((px - x1) * dx + (py - y1) * dy) / norm
-                t = 0 if t < 0 else 1 if t > 1 else t
-                d = (px - x1 - t * dx) ** 2 + (py - y1 - t * dy) ** 2
-            if d > best_d:
-                best, best_d = k, d
-        if best >= 0:
-            keep[best] = True
-            stack.append((i, best))
-            stack.append((best, j))
-    return [p for p, k in zip(points, keep) if k]
+@dataclass(frozen=True)
+class MapView:
+    view_box: tuple[float, float, float, float]  # x, y, width, height
+    shapes: tuple[Shape, ...]  # the regions shown, each a link
+    context: tuple[str, ...] = ()  # neighbouring regions drawn for orientation, not links
+
+    @property
+    def view_box_attr(self) -> str:
+        return " ".join(f"{v:.1f}" for v in self.view_box)
 
 
-def _path(geometry: dict) -> str:
-    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    parts = []
-    for poly in polys:
-        for ring in poly:
-            pts = _simplify([_project(lng, lat) for lng, lat in ring], TOLERANCE)
-            if len(pts) < 4:
-                xs = [p[0] for p in pts]
-                if not xs or max(xs) - min(xs) < TOLERANCE:
-                    continue  # a speck: too small to draw
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
-    return "".join(parts)
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with (resources.files("webapp") / "data" / "peta.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def width() -> float:
+    return _data()["width"]
+
+
+def height() -> float:
+    return _data()["height"]
+
+
+def region_paths(level: str = "kabkota") -> dict[str, str]:
+    """Kemendagri code -> SVG path ``d`` on the national canvas, for ``kabkota`` (514) or
+    ``provinsi`` (38)."""
+    return {kode: v["nasional"] for kode, v in _data()[_level(level)].items()}
+
+
+def _level(level: str) -> str:
+    return "provinsi" if level == "provinsi" else "kabkota"
+
+
+def _marker(entry: dict, view_w: float) -> tuple[float, float, float] | None:
+    x0, y0, x1, y1 = entry["bbox"]
+    if max(x1 - x0, y1 - y0) >= MIN_CLICK * view_w:
+        return None
+    x, y = entry["pt"]
+    return (x, y, round(MARKER_RADIUS * view_w, 2))
 
 
 @lru_cache(maxsize=2)
-def region_paths(level: str = "kabkota") -> dict[str, str]:
-    """Kemendagri code -> SVG path ``d`` for ``kabkota`` (514) or ``provinsi`` (38)."""
-    name = "kabkota_boundaries.geojson" if level == "kabkota" else "provinsi_boundaries.geojson"
-    with (resources.files("pantau") / "data" / "wilayah" / name).open(encoding="utf-8") as fh:
-        data = json.load(fh)
-    out = {}
-    for feat in data["features"]:
-        d = _path(feat["geometry"])
-        if not d:  # a region too small to draw at this scale still gets a clickable marker
-            x, y = _project(feat["properties"]["lng"], feat["properties"]["lat"])
-            d = f"M{x:.1f},{y - 1.5:.1f}L{x + 1.5:.1f},{y:.1f}L{x:.1f},{y + 1.5:.1f}L{x - 1.5:.1f},{y:.1f}Z"
-        out[feat["properties"]["kode"]] = d
-    return out
+def national(level: str = "kabkota") -> MapView:
+    """The whole country: kabupaten/kota (or provinces), each with its marker if too small."""
+    w = width()
+    shapes = tuple(Shape(kode, v["nasional"], _marker(v, w))
+                   for kode, v in sorted(_data()[_level(level)].items()))
+    return MapView((0.0, 0.0, w, height()), shapes)
+
+
+@lru_cache(maxsize=64)
+def province(kode: str) -> MapView | None:
+    """One province's kabupaten/kota in detail, the view fitted to the province, its neighbours
+    drawn faintly around it; None for a code that is no province on the map."""
+    data = _data()
+    prov = data["provinsi"].get(kode)
+    if prov is None:
+        return None
+    x0, y0, x1, y1 = prov["bbox"]
+    pad = PADDING * max(x1 - x0, y1 - y0, 1.0)
+    box = (x0 - pad, y0 - pad, (x1 - x0) + 2 * pad, (y1 - y0) + 2 * pad)
+    members, context = [], []
+    for k, v in sorted(data["kabkota"].items()):
+        if v["provinsi"] == kode:
+            members.append(Shape(k, v["rinci"], _marker(v, box[2])))
+        elif _overlaps(v["bbox"], box):
+            context.append(v["nasional"])
+    return MapView(box, tuple(members), tuple(context))
+
+
+def _overlaps(bbox, box) -> bool:
+    x0, y0, x1, y1 = bbox
+    bx, by, bw, bh = box
+    return x0 < bx + bw and x1 > bx and y0 < by + bh and y1 > by

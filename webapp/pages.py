@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, g, render_template, request, send_file
+from flask import Blueprint, abort, g, render_template, request, send_file, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -75,32 +76,45 @@ def beranda():
 def _render_beranda():
     kind = request.args.get("kind") or None
     kind = kind if kind in ("provinsi", "kabupaten", "kota") else None
+    provinces = _provinces()
     province = request.args.get("provinsi") or None
+    province = province if province in dict(provinces) else None
+    group = "provinsi" if request.args.get("kelompok") == "provinsi" else None
     indicator, indicators = _indicator(request.args.get("indikator"))
     all_rows = queries.matrix(context.catalogue())
     rows = [r for r in all_rows if (kind is None or r["kind"] == kind)
             and (province is None or province in (r["kode_provinsi"], r["kode"]))]
-    level = "provinsi" if kind == "provinsi" else "kabkota"
-    paths = geo.region_paths(level)
-    shown = {r["kode"] for r in rows}
-    map_rows = [{"kode": r["kode"], "nama": r["nama"], "d": paths[r["kode"]],
-                 "status": r["statuses"][indicator.id]["status"], "dim": r["kode"] not in shown}
-                for r in all_rows if r["kode"] in paths
-                and (r["kind"] == "provinsi") == (level == "provinsi")]
     counted = [r for r in rows if r["kind"] != "provinsi"] if kind is None else rows
-    counts: dict[str, int] = {}
-    for r in counted:
-        st = r["statuses"][indicator.id]["status"]
-        counts[st] = counts.get(st, 0) + 1
     with context.catalogue().session() as s:
         total_docs = s.scalar(select(func.count()).select_from(Document)) or 0
     return render_template(
-        "beranda.html", rows=rows, kind=kind, province=province, indicator=indicator,
-        indicators=indicators, provinces=_provinces(), statuses=STATUSES, counts=counts,
-        total_regions=len(counted), map_rows=map_rows, map_width=int(geo.WIDTH), map_height=geo.HEIGHT,
+        "beranda.html", rows=rows, kind=kind, province=province, group=group,
+        province_name=dict(provinces).get(province or ""), indicator=indicator,
+        indicators=indicators, provinces=provinces, statuses=STATUSES,
+        counts=queries.status_counts_of(counted, indicator.id), total_regions=len(counted),
+        groups=queries.by_province(all_rows, indicator.id) if group else [],
         timeline=timeline(context.catalogue(), indicator.id), total_docs=total_docs,
         with_docs=sum(1 for r in rows if r["documents"]),
-        coverage=coverage_index.summary(coverage_index.coverage(context.catalogue())))
+        coverage=coverage_index.summary(coverage_index.coverage(context.catalogue())),
+        **_map(all_rows, indicator.id, level="provinsi" if kind == "provinsi" else "kabkota",
+               province=province, shown={r["kode"] for r in rows}))
+
+
+def _map(rows: list[dict], indicator_id: str, *, level: str = "kabkota", province: str | None = None,
+         shown: set[str] | None = None) -> dict:
+    """What ``_peta.html`` needs: the whole country, or one province's kabupaten/kota filling the
+    view; regions not in ``shown`` are dimmed; the legend counts the regions drawn."""
+    view = geo.province(province) if province and level != "provinsi" else None
+    view = view or geo.national(level)
+    status_of = {r["kode"]: r["statuses"][indicator_id]["status"] for r in rows}
+    drawn = [status_of.get(sh.kode, "tidak_terpantau") for sh in view.shapes
+             if shown is None or sh.kode in shown]
+    indicator = next(i for i in load_indicators()[1] if i.id == indicator_id)
+    name = indicator.nama if g.get("lang") == "id" else indicator.name
+    return {"m": view, "status_of": status_of, "names": {r["kode"]: r["nama"] for r in rows},
+            "dim": {sh.kode for sh in view.shapes if shown is not None and sh.kode not in shown},
+            "map_counts": {st: drawn.count(st) for st in STATUSES},
+            "map_title": gettext("Peta status wilayah: %(indicator)s", indicator=name)}
 
 
 @bp.get("/cakupan")
@@ -168,11 +182,28 @@ def passage_html(passage) -> Markup:
 @bp.get("/cari")
 def cari():
     req = SearchRequest.from_args(request.args)
+    # Regulations and news are two tabs, regulations first: a search without a kind filter shows
+    # the regulations, and the other tab's count comes from a second, count-only search.
+    asked = req.filters.get("kind") or ()
+    tab = asked[0] if len(asked) == 1 else "regulation"
+    other = "news" if tab == "regulation" else "regulation"
+    result, counts = None, {}
     try:
-        result = context.search_index().search(req) if req.q else None
+        if req.q:
+            result = context.search_index().search(SearchRequest.build(
+                req.q, {**req.filters, "kind": [tab]}, exact=req.exact, page=req.page,
+                per_page=req.per_page, strict=False))
+            counts = {tab: result.total, other: context.search_index().search(SearchRequest.build(
+                req.q, {**req.filters, "kind": [other]}, exact=req.exact, per_page=1,
+                facets=False, strict=False)).total}
     except SearchError:  # the search engine is down: say so, do not show a stack trace
         abort(503)
-    return render_template("cari.html", q=req.q, result=result)
+
+    def tab_url(kind: str) -> str:
+        args = [(k, v) for k, v in (result.request.to_args() if result else []) if k != "kind"]
+        return "?" + urlencode(args + [("kind", kind)])
+    return render_template("cari.html", q=req.q, result=result, tab=tab, counts=counts,
+                           tab_url=tab_url)
 
 
 @bp.get("/wilayah/<kode>")
@@ -180,7 +211,15 @@ def wilayah(kode: str):
     detail = queries.region_detail(context.catalogue(), kode)
     if detail is None:
         abort(404)
-    return render_template("wilayah.html", d=detail)
+    extra: dict = {"rollup": None}
+    if detail["region"]["kind"] == "provinsi":
+        # a province: its own instruments, and its kabupaten/kota rolled up on a zoomed map
+        indicator, indicators = _indicator(request.args.get("indikator"))
+        rows = queries.matrix(context.catalogue(), province=kode)
+        extra = {"rollup": queries.province_rollup(context.catalogue(), kode, rows=rows),
+                 "indicator": indicator, "indicators": indicators, "statuses": STATUSES,
+                 **_map(rows, indicator.id, province=kode)}
+    return render_template("wilayah.html", d=detail, **extra)
 
 
 @bp.get("/dokumen/<path:reg_key>")
@@ -192,37 +231,32 @@ def dokumen(reg_key: str):
     for f in doc["facts"]:
         # a clause record spans a whole ayat: it is evidence for the adoption index (shown on the
         # region page), not a fact to mark in the text over the obligations it holds
-        if f["kind"] not in ("relevance", "clause"):
+        if f["kind"] not in ("relevance", "clause", "relation"):
             facts_by_file.setdefault(f["file_sha256"], []).append(f)
     bodies, summary = [], []
-    for file in doc["files"]:
+    for n, file in enumerate(doc["files"], start=1):
         facts = facts_by_file.get(file["sha256"], [])
         text = render.document_text([(p["page"], p["text"]) for p in file["pages_text"]])
-        bodies.append({"role": file["role"], "html": render.highlight(text, facts)})
+        body, marked = render.highlight_marked(text, facts, prefix=f"f{n}")
+        bodies.append({"role": file["role"], "html": body, "n": n})
         for i, f in enumerate(facts):
-            data = f["data"] or {}
-            label = data.get("modality") or data.get("kind") or data.get("type") or ""
-            if f["kind"] == "reference":
-                label = " ".join(str(x) for x in (data.get("jenis"), data.get("nomor") and f"Nomor {data['nomor']}",
-                                                  data.get("tahun") and f"Tahun {data['tahun']}") if x)
-            elif f["kind"] == "target" and data.get("value") is not None:
-                label = f"{data.get('kind', '')}: {data.get('value')} {data.get('unit') or ''}".strip()
-            summary.append({"kind": f["kind"], "pasal": f["pasal"], "ayat": f["ayat"], "anchor": i,
-                            "label": label})
-    relations_out = []
-    seen = set()
+            head, words, own = render.fact_label(f["kind"], f["data"])
+            where = render.where(f["pasal"], f["ayat"])
+            # a fact inside another one's mark is reached through that Pasal's anchor
+            anchor = f"f{n}-{i}" if i in marked else (f"pasal-{f['pasal']}" if f["pasal"] else None)
+            summary.append({"kind": f["kind"], "head": head, "text": words, "own": own,
+                            "where": where, "page": f["page"], "anchor": anchor})
+    relations_out, seen = [], set()
     for f in doc["facts"]:
         if f["kind"] == "relation":
             data = f["data"] or {}
             target = data.get("target") or {}
-            key = (data.get("type"), target.get("reg_key") or str(target))
-            if key in seen:
+            key = (data.get("type"), target.get("reg_key") or render.instrument(target))
+            if key in seen:  # one amendment is stated in several clauses
                 continue
             seen.add(key)
-            label = " ".join(str(x) for x in (target.get("jenis"), target.get("nomor") and f"Nomor {target['nomor']}",
-                                              target.get("tahun") and f"Tahun {target['tahun']}") if x)
             relations_out.append({"type": data.get("type") or "mengubah", "reg_key": target.get("reg_key"),
-                                  "label": label or target.get("reg_key") or "?"})
+                                  "label": render.instrument(target) or target.get("reg_key") or "?"})
     return render_template("dokumen.html", doc=doc, bodies=bodies, facts_summary=summary,
                            relations_out=relations_out)
 
@@ -260,3 +294,80 @@ def metodologi():
 def sumber():
     from indices.status import catalogue_status
     return render_template("sumber.html", st=catalogue_status(context.catalogue()))
+
+
+@bp.get("/kota")
+def kota():
+    """Apeksi's view: the 98 cities, one column per indicator, each cell linking to its evidence;
+    grouped by province (Apeksi's regional commissions could not be established, see the page)."""
+    _, indicators = load_indicators()
+    rows = queries.region_table(context.catalogue(), kind="kota")
+    group = "" if request.args.get("kelompok") == "" else "provinsi"
+    if group:
+        groups: dict[str, dict] = {}
+        for r in rows:
+            groups.setdefault(r["kode_provinsi"], {"kode": r["kode_provinsi"], "nama": r["provinsi"],
+                                                   "rows": []})["rows"].append(r)
+        grouped = [groups[k] for k in sorted(groups)]
+    else:
+        grouped = [{"kode": None, "nama": None, "rows": rows}]
+    ada = {i.id: sum(1 for r in rows if r["cells"][i.id]["status"] == "ada") for i in indicators}
+    return render_template("kota.html", rows=rows, groups=grouped, group=group,
+                           indicators=indicators, ada=ada)
+
+
+def _claim_filters(args) -> dict:
+    kind = args.get("kind") or None
+    return {"kind": kind if kind in ("provinsi", "kabupaten", "kota") else None,
+            "provinsi": args.get("provinsi") or None}
+
+
+@bp.get("/siapa")
+def siapa():
+    """Journalists' list: per indicator the regions with ``ada``, by date, each with a citation."""
+    indicator, indicators = _indicator(request.args.get("indikator"))
+    f = _claim_filters(request.args)
+    rows = queries.claims(context.catalogue(), indicator.id, kind=f["kind"], province=f["provinsi"])
+    filter_args = {"indikator": indicator.id, **{k: v for k, v in f.items() if v}}
+    return render_template("siapa.html", claims=rows, indicator=indicator, indicators=indicators,
+                           kind=f["kind"], province=f["provinsi"], provinces=_provinces(),
+                           filter_args=filter_args,
+                           feed_args={k: v for k, v in f.items() if v})
+
+
+@bp.get("/klaim/<indicator>/<kode>")
+def klaim(indicator: str, kode: str):
+    """The permalink of one claim (a region × an indicator), with its citation; it stays valid
+    when the status changes and then says so."""
+    c = queries.claim(context.catalogue(), indicator, kode)
+    if c is None:
+        abort(404)
+    ind = next(i for i in load_indicators()[1] if i.id == indicator)
+    return render_template("klaim.html", c=c, indicator=ind,
+                           permalink=url_for("pages.klaim", indicator=indicator, kode=kode,
+                                             _external=True))
+
+
+MAX_COMPARE = 6
+
+
+@bp.get("/banding")
+def banding():
+    """Side-by-side comparison of two or more regions (``?w=33.25&w=Kota Pekalongan``)."""
+    from pantau import wilayah as gazetteer
+    _, indicators = load_indicators()
+    asked = [w.strip() for w in request.args.getlist("w") if w.strip()][:MAX_COMPARE]
+    with context.catalogue().session() as s:
+        all_regions = list(s.execute(select(Region.kode, Region.nama).order_by(Region.kode)).all())
+    known = dict(all_regions)
+    codes, unknown = [], []
+    for w in asked:
+        code = w if w in known else gazetteer.resolve(w)
+        if code in known and code not in codes:
+            codes.append(code)
+        elif code not in known:
+            unknown.append(w)
+    rows = queries.region_table(context.catalogue(), codes=codes) if codes else []
+    return render_template("banding.html", rows=rows, asked=asked, unknown=unknown,
+                           indicators=indicators, all_regions=all_regions,
+                           slots=max(4, len(asked) + 1) if len(asked) < MAX_COMPARE else MAX_COMPARE)

@@ -22,9 +22,18 @@ def document_text(pages: list[tuple[int, str]]) -> str:
     return PAGE_SEPARATOR.join(text for _, text in pages)
 
 
-def highlight(text: str, facts: list[dict], max_chars: int = 400_000) -> str:
-    """HTML of ``text`` with each fact's span in a ``<mark>`` and an anchor at each Pasal heading."""
+def highlight(text: str, facts: list[dict], max_chars: int = 400_000, prefix: str = "f") -> str:
+    """HTML of ``text`` with each fact's span in a ``<mark id="<prefix>-<i>">`` (``i``: its index
+    in ``facts``) and an anchor at each Pasal heading; a fact inside one already marked is not
+    marked again (``marked_ids`` says which were)."""
+    return highlight_marked(text, facts, max_chars, prefix)[0]
+
+
+def highlight_marked(text: str, facts: list[dict], max_chars: int = 400_000,
+                     prefix: str = "f") -> tuple[str, set[int]]:
+    """:func:`highlight`, and the indexes of the facts that got their own ``<mark>``."""
     text = text[:max_chars]
+    marked: set[int] = set()
     events: list[tuple[int, int, str]] = []  # (offset, order, html): closes, anchors, then opens
     last_end = -1
     spans = sorted(((f.get("start"), f.get("end"), i, f) for i, f in enumerate(facts)
@@ -34,8 +43,9 @@ def highlight(text: str, facts: list[dict], max_chars: int = 400_000) -> str:
         if start < last_end:
             continue  # overlaps a fact already marked: keep the outer one only
         last_end = end
+        marked.add(i)
         kind = re.sub(r"[^a-z_]", "", f.get("kind", ""))
-        events.append((start, 2, f'<mark class="{kind}" id="f-{i}">'))
+        events.append((start, 2, f'<mark class="{kind}" id="{html.escape(prefix)}-{i}">'))
         events.append((end, 0, "</mark>"))
     seen: set[str] = set()
     for m in _PASAL.finditer(text):
@@ -50,7 +60,7 @@ def highlight(text: str, facts: list[dict], max_chars: int = 400_000) -> str:
         out.append(tag)
         pos = offset
     out.append(html.escape(text[pos:]))
-    return "".join(out).replace("\f", "\n")
+    return "".join(out).replace("\f", "\n"), marked
 
 
 def quote_html(quote: str | None, matched: list[dict] | None) -> str:
@@ -116,3 +126,54 @@ def _hit(hit: Hit) -> dict:
         "programs": list(hit.programs), "has_obligation": hit.has_obligation,
         "snippet_html": passage_html(hit.snippet),
     }
+
+
+# ------------------------------------------------------------------ facts in words
+def where(pasal: str | None, ayat: str | None) -> str:
+    """Where in a regulation: ``Pasal 6 ayat (3)`` (the legal terms stay Indonesian), or a
+    Keputusan's diktum (``KESATU``) as it is."""
+    if not pasal:
+        return ""
+    head = pasal if pasal.isalpha() and pasal.isupper() and len(pasal) > 2 else f"Pasal {pasal}"
+    return head + (f" ayat ({ayat})" if ayat else "")
+
+
+def instrument(data: dict) -> str:
+    """``Peraturan Bupati Nomor 30 Tahun 2024`` from a reference's or relation target's parts."""
+    return " ".join(str(x) for x in (data.get("jenis"), data.get("nomor") and f"Nomor {data['nomor']}",
+                                     data.get("tahun") and f"Tahun {data['tahun']}") if x)
+
+
+def fact_label(kind: str, data: dict | None) -> tuple[str, str, bool]:
+    """A fact in words for the document page: (heading, text, whether the text is the
+    document's own Indonesian words), e.g. ("Target", "2 orang", False)."""
+    from flask_babel import format_decimal, gettext
+
+    from .i18n import label
+    data = data or {}
+    if kind == "target":
+        value, unit = data.get("value"), data.get("unit") or ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = format_decimal(value)
+            text = {"amount": f"Rp {number}", "percent": f"{number}%"}.get(
+                data.get("kind"), f"{number} {label('unit', unit)}".strip())
+        else:
+            text = f"{value or ''} {label('unit', unit) if value else ''}".strip()
+        if data.get("per"):
+            text += " " + gettext("per %(unit)s", unit=label("unit", data["per"]))
+        bound = {"min": gettext("paling sedikit"), "max": gettext("paling banyak")}.get(data.get("bound"))
+        text = f"{bound} {text}" if bound else text
+        kind_name = label("target_kind", data.get("kind"))
+        return gettext("Target"), f"{text} ({kind_name})" if kind_name else text, False
+    if kind == "obligation":
+        modality = label("modality", data.get("modality"))
+        head = gettext("Kewajiban") + (f" ({modality})" if modality else "")
+        words = " — ".join(x for x in (data.get("bearer"), data.get("action")) if x)
+        return head, words, True
+    if kind == "reference":
+        return label("fact_kind", "reference"), instrument(data), True
+    if kind == "relation":
+        target = data.get("target") or {}
+        return (label("relation", data.get("type") or "mengubah"),
+                instrument(target) or target.get("reg_key") or "?", True)
+    return label("fact_kind", kind), "", False

@@ -58,11 +58,12 @@ def screenshot(page: Page, artifacts_dir: Path | None, name: str, *, full_page: 
 
 
 @contextmanager
-def chromium_page(artifacts_dir: Path | None = None) -> Iterator[Page]:
+def chromium_page(artifacts_dir: Path | None = None, *, javascript: bool = True) -> Iterator[Page]:
     """Launch headless /usr/bin/chromium via Playwright and yield a fresh Page.
 
     If the body raises and ``artifacts_dir`` is given, a ``failure.png``
-    screenshot is saved there before the browser is closed.
+    screenshot is saved there before the browser is closed. ``javascript=False``
+    browses as a reader without JavaScript.
     """
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         raise RuntimeError(MISSING_MESSAGE)
@@ -75,7 +76,8 @@ def chromium_page(artifacts_dir: Path | None = None) -> Iterator[Page]:
             env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()},
         )
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                          java_script_enabled=javascript, accept_downloads=True)
             try:
                 page = context.new_page()
                 try:
@@ -91,3 +93,19 @@ def chromium_page(artifacts_dir: Path | None = None) -> Iterator[Page]:
                 context.close()
         finally:
             browser.close()
+
+
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict]:
+    """The accessibility violations axe-core (bundled with axe-playwright-python, run inside the
+    page) finds on the current page, those of ``impacts`` only: ``[{id, impact, help, targets}]``."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page)
+    out = []
+    for v in results.response["violations"]:
+        if v.get("impact") in impacts:
+            out.append({"id": v["id"], "impact": v["impact"], "help": v["help"],
+                        "targets": [n["target"] for n in v["nodes"]][:5]})
+    return out
