@@ -23,7 +23,7 @@ COLUMNS = {
     "regions": ["kode", "nama", "kind", "kode_provinsi", "lat", "lng", "documents"],
     "documents": ["reg_key", "kind", "evidence_grade", "jenis", "jenis_code", "nomor", "tahun",
                   "region_code", "tentang", "judul", "status", "tanggal_ditetapkan",
-                  "tanggal_diundangkan", "text_status", "sources", "files"],
+                  "tanggal_diundangkan", "text_status", "sources", "files", "issued_region_code"],
     "facts": ["reg_key", "kind", "pasal", "ayat", "page", "start", "end", "text", "data",
               "extractor_version"],
 }
@@ -57,6 +57,7 @@ def document_rows(cat: Catalogue) -> Iterator[dict]:
                              "source": x.source.name if x.source else None} for x in d.sightings],
                 "files": [{"sha256": f.sha256, "media_type": f.media_type, "size": f.size,
                            "pages": f.pages, "role": f.role} for f in d.files],
+                "issued_region_code": d.issued_region_code,
             }
 
 
