@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup system run test bench clean lock
+.PHONY: setup system run test bench clean lock translations
 
 setup: $(STAMP)
 
@@ -54,3 +54,15 @@ clean:
 fuzz: setup
 	PANTAU_CRASH_KILLS=24 PANTAU_FUZZ_EXAMPLES=2000 PANTAU_SCHEMATHESIS_EXAMPLES=200 \
 		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/reliability tests/security
+
+# The web app's English catalog: extract the strings marked with _() in webapp/ (templates and
+# Python), merge them into webapp/translations/en/LC_MESSAGES/messages.po (new ones untranslated:
+# fill them in, then run this again) and compile messages.mo. tests/webapp/test_i18n.py fails
+# while a string has no translation or the .mo is stale.
+translations: setup
+	$(BIN)/pybabel extract -F webapp/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--omit-header -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -l en \
+		--ignore-obsolete --no-fuzzy-matching -w 100
+	$(BIN)/pybabel compile -d webapp/translations -l en --statistics
+	rm -f webapp/translations/messages.pot

@@ -16,6 +16,7 @@ reader's language to another; a page asked for with ``?lang=`` does not depend o
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -69,7 +70,8 @@ LABELS: dict[str, dict[str, object]] = {
     # units as the extractor writes them; others are shown as written
     "unit": {"orang": _l("orang"), "jiwa": _l("jiwa"), "hari": _l("hari"), "minggu": _l("minggu"),
              "bulan": _l("bulan"), "tahun": _l("tahun"), "persen": _l("persen"),
-             "rupiah": _l("rupiah"), "hektare": _l("hektare"), "kali": _l("kali")},
+             "rupiah": _l("rupiah"), "hektare": _l("hektare"), "kali": _l("kali"),
+             "hari_kerja": _l("hari kerja"), "jam": _l("jam"), "desa": _l("desa")},
 }
 
 
@@ -77,7 +79,10 @@ def label(group: str, value, **kw) -> str:
     """The label of ``value`` in vocabulary ``group`` in the reader's language (``kw`` fill its
     placeholders); an unknown value is shown as it is (data the catalogue may grow before the
     labels do)."""
-    text = LABELS.get(group, {}).get(str(value) if value is not None else "")
+    key = "" if value is None else str(value)
+    labels = LABELS.get(group, {})
+    # stored values come as their sources wrote them ("Berlaku", "hari kerja")
+    text = labels.get(key, labels.get(re.sub(r"\s+", "_", key.strip().lower())))
     if text is None:
         return "" if value is None else str(value)
     return str(text) % kw if kw else str(text)

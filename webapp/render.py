@@ -153,6 +153,8 @@ def fact_label(kind: str, data: dict | None) -> tuple[str, str, bool]:
     data = data or {}
     if kind == "target":
         value, unit = data.get("value"), data.get("unit") or ""
+        # a unit without a label is shown as the document writes it, in Indonesian
+        own = bool(unit) and label("unit", unit) == unit and unit.lower() not in ("%", "rp")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             number = format_decimal(value)
             text = {"amount": f"Rp {number}", "percent": f"{number}%"}.get(
@@ -164,7 +166,7 @@ def fact_label(kind: str, data: dict | None) -> tuple[str, str, bool]:
         bound = {"min": gettext("paling sedikit"), "max": gettext("paling banyak")}.get(data.get("bound"))
         text = f"{bound} {text}" if bound else text
         kind_name = label("target_kind", data.get("kind"))
-        return gettext("Target"), f"{text} ({kind_name})" if kind_name else text, False
+        return gettext("Target"), f"{text} ({kind_name})" if kind_name else text, own
     if kind == "obligation":
         modality = label("modality", data.get("modality"))
         head = gettext("Kewajiban") + (f" ({modality})" if modality else "")
