@@ -48,3 +48,4 @@ def test_placeholders_survive_translation():
         for m in read_po(fh):
             if m.id and m.string:
                 assert sorted(re.findall(r"%\(\w+\)s", m.id)) == sorted(re.findall(r"%\(\w+\)s", m.string)), m.id
+

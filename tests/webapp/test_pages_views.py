@@ -297,6 +297,8 @@ def test_document_page_reads_in_words(live):
         assert "Obligation" in en and "Kewajiban" not in en
         page.goto(base + "/wilayah/33.25?lang=id")
         screenshot(page, README_PICTURES, "wilayah", full_page=False)
+        page.goto(base + "/sumber")  # the source-health table names the source's kind
+        assert page.locator("#source-health thead th").nth(1).inner_text() == "Jenis sumber"
 
 
 # Every page type, for axe and for the English check.
