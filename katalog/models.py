@@ -277,4 +277,58 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+
+class JdihSite(Base):
+    """One address of a region's JDIH site, as the registry lists it and discovery checked it.
+
+    Seeded from the registry file (``crawler/data/jdih_registry.csv``: every address seen in public
+    material, with where it was seen) as ``unverified``; ``pantau sources discover`` probes it and
+    the naming patterns of regional JDIH domains, and writes what answered: ``verified`` (this
+    region's site, with its CMS ``family``), ``rejected`` (a site of another region, a parked
+    domain, a redirect to a national portal... ``reason`` says which), ``unreachable`` (no DNS,
+    refused, timeout, 5xx) or ``blocked`` (robots.txt forbids it). Only ``verified`` rows become
+    sources. ``evidence`` says where the address was seen and when; ``probe`` what discovery saw
+    (final URL, HTTP status, family markers, the region named, redirects, date).
+    """
+
+    __tablename__ = "jdih_site"
+    __table_args__ = (UniqueConstraint("region_code", "url", name="uq_jdih_site_region_url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.kode"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    publisher: Mapped[str] = mapped_column(String(16), default="pemda")  # pemda | dprd
+    origin: Mapped[str] = mapped_column(String(16), default="registry")  # registry | pattern
+    family: Mapped[str | None] = mapped_column(String(32))
+    feed_url: Mapped[str | None] = mapped_column(Text)
+    listing_url: Mapped[str | None] = mapped_column(Text)  # where its spider starts
+    status: Mapped[str] = mapped_column(String(16), default="unverified", index=True)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    evidence: Mapped[dict] = mapped_column(default=dict)
+    probe: Mapped[dict] = mapped_column(default=dict)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SourceAlert(Base):
+    """A source that broke: 0 items where it usually has N (``items_drop``), a site whose CMS
+    fingerprint changed (``family_changed``), or no new document for far longer than its usual
+    gap (``stale``). Opened by the run that saw it, resolved by a later run that no longer does;
+    shown on the health page, in the Atom feed ``/feed/peringatan.atom`` and posted to the
+    optional webhook."""
+
+    __tablename__ = "source_alert"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(default=dict)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("source_run.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notify_error: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship()
+
 Index("ix_document_region_jenis", Document.region_code, Document.jenis_code)
