@@ -48,6 +48,12 @@ bench: setup
 clean:
 	rm -rf var test-artifacts bench/.work
 
+# The README's pictures (docs/img), taken by the browser tests of the three users' views; a plain
+# `make test` writes its screenshots to test-artifacts/ and leaves the tracked files alone.
+.PHONY: pictures
+pictures: system setup
+	PANTAU_README_PICTURES=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/webapp/test_pages_views.py
+
 # The long versions of the reliability and security tests: ≥ 20 kill -9 per command, many more
 # fuzz examples per parser (a few minutes each; not part of `make test`'s bounded runs).
 .PHONY: fuzz
