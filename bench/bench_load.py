@@ -19,7 +19,6 @@ import http.client
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import threading

@@ -114,7 +114,7 @@ class CataloguePipeline:
             locator = (item.get("url") if isinstance(item, dict) else None) or ctx.source.url \
                 or ctx.source.name
             ctx.record_problem("crawl", str(locator), "invalid_item", str(exc))
-            raise DropItem(f"invalid item from {ctx.source.name}: {exc.error_count()} error(s)")
+            raise DropItem(f"invalid item from {ctx.source.name}: {exc.error_count()} error(s)") from exc
         started: list[str] = []
         try:
             fetched = list(await asyncio.gather(*(self.fetch(link, started)

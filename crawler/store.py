@@ -176,7 +176,7 @@ def import_items(cat: Catalogue, batch: list[tuple[DocumentItem, list[FetchedFil
             files_by_sha.update({f.sha256: f for f in s.scalars(
                 select(DocumentFile).where(DocumentFile.sha256.in_(chunk)))})
         item_files: list[list[tuple[DocumentFile, FileRole, str]]] = []
-        for (item, fetched), rows in zip(batch, stored):
+        for (_item, fetched), rows in zip(batch, stored):
             files = []
             for f, sha in rows:
                 file = files_by_sha.get(sha)

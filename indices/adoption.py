@@ -210,7 +210,6 @@ def evaluate_document(ind: Indicator, d: DocFacts) -> tuple[list[ClauseResult], 
 def _marked(res: ClauseResult) -> list[dict]:
     """The matched terms, with offsets into the clause's quote where they fall inside it."""
     c = res.clause
-    quote_start = c.get("start") or 0
     out = []
     for t in res.matched:
         item = {"requirement": t.get("requirement"), "category": t.get("category"),

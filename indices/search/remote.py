@@ -150,7 +150,7 @@ def parse_response(req: SearchRequest, resp: dict, engine: str) -> ResultPage:
         inner = (h.get("inner_hits") or {}).get("passages", {}).get("hits", {}).get("hits", [])
         for ih in inner:
             fields = ih.get("fields") or {}
-            first = lambda f: (fields.get(f) or [None])[0]  # noqa: E731
+            first = lambda f, fields=fields: (fields.get(f) or [None])[0]  # noqa: E731
             marked = ((ih.get("highlight") or {}).get(text_f) or [""])[0]
             highlights.append(Passage("passage", *squash_spaces(*unmark(marked)),
                                       kind=first("passages.kind"), pasal=first("passages.pasal"),

@@ -441,7 +441,7 @@ def _imperative(text: str, node, start: int, end: int, form: str, addressees: st
         else:
             bearer = addressees
     else:
-        for i, (w, pos) in enumerate(words[1:12], start=1):
+        for w, pos in words[1:12]:
             lw = w.strip(",.;:")
             rest = clause[pos:]
             if not lw.islower():

@@ -176,7 +176,7 @@ def running_lines(pages: dict[int, list[Line]],
                     norm = _loose_key(norm, where, found)
                 if len(norm) <= 120:
                     found[(where, norm)].append((n, i, ln.text))
-    for (_, norm), occurrences in found.items():
+    for occurrences in found.values():
         if len({n for n, _, _ in occurrences}) < need:
             continue
         same = Counter(" ".join(t.split()) for _, _, t in occurrences)
@@ -290,7 +290,7 @@ def attach_labels(lines: list[Line]) -> list[Line]:
             continue
         column = min(near)
 
-        def in_column(ln: Line) -> bool:
+        def in_column(ln: Line, column: float = column) -> bool:
             return (ln.kind == "text" and ln.bbox is not None
                     and column - 2 <= ln.bbox[0] <= column + 40
                     and not _LABEL.match(ln.text.strip()))

@@ -30,7 +30,6 @@ killed) and
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import random
 import sys

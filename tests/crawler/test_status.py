@@ -59,7 +59,7 @@ def history(tmp_path):
         kendal = importer.get_or_create_source(s, "jdih-kendal", "jdihn_feed", "https://k.id/f")
         bpk = importer.get_or_create_source(s, "bpk", "bpk", "https://peraturan.bpk.go.id/")
         importer.get_or_create_source(s, "baru", "news", "https://b.id/")
-        for i, days_ago in enumerate((35, 28, 21, 14, 7)):
+        for days_ago in (35, 28, 21, 14, 7):
             start = NOW - timedelta(days=days_ago)
             s.add(SourceRun(source_id=kendal.id, started_at=start, finished_at=start,
                             status="finished", finish_reason="finished", items=12,

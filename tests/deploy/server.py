@@ -82,7 +82,7 @@ class Process:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
-            raise AssertionError(f"{self.argv} ignored SIGTERM\n{self.log()}")
+            raise AssertionError(f"{self.argv} ignored SIGTERM\n{self.log()}") from None
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, str]:

@@ -20,7 +20,7 @@ from indices import adoption
 from katalog import importer
 from katalog.db import Catalogue
 from katalog.ingest import ingest_paths
-from katalog.models import AdoptionStatus, Document, Sighting
+from katalog.models import AdoptionStatus, Document
 from katalog.vocab import DocumentKind, RunStatus
 from pantau.settings import load_settings
 

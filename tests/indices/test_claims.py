@@ -226,7 +226,6 @@ def test_tidak_terpantau_says_why(tmp_path):
     """No source, or a source down since a date: "not found" is never claimed from a dead source."""
     from katalog import importer
     from katalog.db import Catalogue
-    from katalog.models import SourceRun
     from katalog.vocab import RunStatus
     from pantau.settings import load_settings
     cat = Catalogue(load_settings(data_dir=str(tmp_path), config_file=str(tmp_path / "none.toml")))

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from katalog.blobs import BlobStore
 from katalog.ingest import ingest_paths
@@ -143,7 +143,7 @@ def test_kill_9_mid_ingest_then_rerun_matches_clean_run(real_pdfs, tmp_path):
     rng = random.Random(20211)
     killed_dir = tmp_path / "killed"
     kills = 0
-    for attempt in range(8):
+    for _attempt in range(8):
         proc = _pantau(killed_dir, "ingest", *files)
         # kill somewhere in the run: after start-up (imports), before the clean run's duration
         time.sleep(rng.uniform(0.4, 0.95) * clean_seconds)

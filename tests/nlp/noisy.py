@@ -97,7 +97,7 @@ def signature_lines(pdf: bytes) -> dict[int, list[tuple[float, float, float]]]:
     ext = extract_text(pdf, ocr=False)
     for page in ext.pages:
         lines = page.text.split("\n")
-        for i, ((start, end, box), line) in enumerate(zip(page.spans, lines)):
+        for i, ((_start, _end, box), line) in enumerate(zip(page.spans, lines)):
             dated = any(re.search(r"(?i)ditetapkan|diundangkan|dikeluarkan|pada tanggal|, \\d{1,2} ", ln)
                         for ln in lines[max(0, i - 3):i])
             if box and dated and _SIGNATORY.match(line.strip()):

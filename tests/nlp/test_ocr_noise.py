@@ -111,7 +111,6 @@ def test_text_layers_are_never_normalised(extracted):
 def turned(ocr_cache):
     """Page 2 of Perbup Batang 30/2024 scanned sideways (a quarter turn counter-clockwise), and
     page 3 upside down."""
-    from PIL import Image
 
     scan = noisy_scan(real_bytes("sosial-perbup-30-2024.pdf"), pages=[2, 3], dpi=200, seed=5,
                       quarter={2: 1})

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from katalog import importer
-from katalog.models import DocumentFile, PageText
+from katalog.models import PageText
 from indices.search.embedded import EmbeddedIndex
 from tests.support.browser import chromium_page, screenshot
 from webapp import create_app
