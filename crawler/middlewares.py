@@ -236,3 +236,34 @@ class HostConcurrencyMiddleware:
     def process_exception(self, request, exception, spider=None):
         self._release(request)
         return None
+
+
+class FamilyFingerprintMiddleware:
+    """Fingerprints the CMS family of the page a source's crawl starts from (``crawler.fingerprint``)
+    and keeps it in the run's statistics (``pantau/family_seen``, with the markers seen), so a
+    site that changed under its source (a feed now answering HTML, a relaunch on another CMS, a
+    parked domain) raises an alert (``crawler.alerts``)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        spider = spider or getattr(self.crawler, "spider", None)
+        source = getattr(spider, "source", None)
+        stats = self.crawler.stats
+        if source is None or not getattr(source, "url", None) or response.status != 200 \
+                or stats.get_value("pantau/family_seen") is not None:
+            return response
+        if request.url != source.url and response.url != source.url:
+            return response
+        from crawler.fingerprint import fingerprint
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                   for k, v in response.headers.items()}
+        fp = fingerprint(response.url, response.body, headers.get("Content-Type"), headers)
+        stats.set_value("pantau/family_seen", fp.family)
+        stats.set_value("pantau/family_markers", ", ".join(fp.markers[:4]))
+        return response

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler import resolver
+
 logger = logging.getLogger(__name__)
 
 REASON = "private_address"
@@ -36,14 +38,21 @@ def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-@lru_cache(maxsize=1024)
 def resolve(host: str) -> frozenset[str]:
     """The addresses ``host`` resolves to (an IP literal is itself); empty when it does not."""
+    return _resolve(host, resolver.generation())
+
+
+@lru_cache(maxsize=1024)
+def _resolve(host: str, generation: int) -> frozenset[str]:
     host = host.strip("[]")
     try:
         return frozenset({str(ipaddress.ip_address(host))})
     except ValueError:
         pass
+    pinned = resolver.lookup(host)  # a hosts file given to the crawl (crawler.resolver)
+    if pinned is not None:
+        return frozenset({pinned}) if pinned else frozenset()
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, OSError):

@@ -11,9 +11,18 @@ from crawler.sources import SourceConfig
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
 
-def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, Any]:
-    """Settings shared by every crawler of a run."""
+def scrapy_settings(settings: Settings, log_level: str = "INFO",
+                    hosts: dict[str, str] | None = None, hosts_only: bool = False) -> dict[str, Any]:
+    """Settings shared by every crawler of a run. ``hosts`` pins names to addresses
+    (``crawler.resolver``; ``hosts_only``: no other name resolves, as in the test world); by
+    default they come from the settings' ``hosts_file``/``hosts_only``."""
+    if hosts is None and settings.hosts_file:
+        from crawler.resolver import load_hosts
+        hosts, hosts_only = load_hosts(settings.hosts_file), bool(settings.hosts_only)
     return {
+        "TWISTED_DNS_RESOLVER": "crawler.resolver.OverrideResolver",
+        "PANTAU_HOSTS": dict(hosts or {}),
+        "PANTAU_HOSTS_ONLY": bool(hosts_only and hosts),
         "BOT_NAME": "pantau",
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": True,
@@ -36,6 +45,7 @@ def scrapy_settings(settings: Settings, log_level: str = "INFO") -> dict[str, An
             "crawler.safety.PrivateAddressMiddleware": 60,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
             "crawler.middlewares.ConditionalRequestMiddleware": 560,
+            "crawler.middlewares.FamilyFingerprintMiddleware": 580,
             "crawler.middlewares.HostConcurrencyMiddleware": 990,
         },
         "DOWNLOAD_MAXSIZE": settings.max_file_bytes,

@@ -45,6 +45,11 @@ _SPEC: dict[str, tuple[str, object]] = {
     "proxy_fix": ("PANTAU_PROXY_FIX", 0),
     # `pantau worker`: seconds between the starts of two cycles (crawl --due → extract → index)
     "worker_interval": ("PANTAU_WORKER_INTERVAL", 3600),
+    # The crawler's name overrides (crawler/resolver.py): a hosts file (/etc/hosts format) whose
+    # names resolve to the addresses it gives; with hosts_only=1 no other name resolves (the
+    # loopback test world). Empty: the system resolver answers every name.
+    "hosts_file": ("PANTAU_HOSTS_FILE", ""),
+    "hosts_only": ("PANTAU_HOSTS_ONLY", 0),
 }
 
 
@@ -72,6 +77,8 @@ class Settings:
     rate_limit_storage: str = "memory://"
     proxy_fix: int = 0
     worker_interval: int = 3600
+    hosts_file: str = ""
+    hosts_only: int = 0
     config_file: str | None = field(default=None)
 
     @property
