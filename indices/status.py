@@ -3,42 +3,22 @@
 Source health compares a source's last run with its own history, so a quiet failure shows:
 a run that brought zero items from a source that usually brings some is flagged
 ("⚠ 0 item (biasanya 12)"), and so is a source whose last new document is much older than its
-usual gap between new documents. The judging is done by pure functions (``usual_items``,
-``median_gap_days``, ``health_of``) over plain values, so it can be tested without a database.
+usual gap between new documents. The judging is done by pure functions over plain values
+(``usual_items``, ``median_gap_days``, ``health_of`` in ``katalog.health``, where the alerts of
+``katalog.alerts`` are judged too); this module reads the catalogue for them.
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
 from katalog.db import Catalogue
-from katalog.models import Document, DocumentFile, Fact, Failure, Region, Sighting, Source, SourceRun
+from katalog.health import HISTORY_RUNS, health_of, median_gap_days, run_history, usual_items
+from katalog.models import Document, DocumentFile, Fact, Failure, Region, Source, SourceRun
 from katalog.types import as_utc, iso
-from katalog.vocab import RunStatus
-
-HISTORY_RUNS = 20        # earlier runs a source's last run is compared with
-LATE_FACTOR = 2.0        # "no new document" is flagged after this many usual gaps
-
-
-@dataclass
-class RunFacts:
-    """The parts of a ``SourceRun`` that health is judged on."""
-
-    started_at: datetime
-    status: str
-    items: int = 0
-    docs_new: int = 0
-    errors: int = 0
-    finish_reason: str | None = None
-    stats: dict = field(default_factory=dict)
-
-    @property
-    def not_modified(self) -> int:
-        return int((self.stats or {}).get("pantau/not_modified", 0) or 0)
 
 
 @dataclass
@@ -74,57 +54,6 @@ class SourceHealth:
         return out
 
 
-# --------------------------------------------------------------------------- pure judging
-
-def usual_items(earlier: list[RunFacts]) -> float | None:
-    """The median item count of the earlier finished runs (None without any)."""
-    counts = [r.items for r in earlier if r.status == RunStatus.FINISHED]
-    return statistics.median(counts) if counts else None
-
-
-def median_gap_days(times: list[datetime]) -> float | None:
-    """The median gap, in days, between consecutive times new documents arrived (None with
-    fewer than two)."""
-    ts = sorted(as_utc(t) for t in times)
-    gaps = [(b - a).total_seconds() / 86400 for a, b in zip(ts, ts[1:])]
-    return statistics.median(gaps) if gaps else None
-
-
-def health_of(last: RunFacts | None, earlier: list[RunFacts], *,
-              days_since_new: float | None, gap_days: float | None) -> tuple[str, list[str]]:
-    """(level, flags) for a source whose latest run is ``last`` (earlier runs newest first)."""
-    if last is None:
-        return "never", ["belum pernah dijelajahi"]
-    flags: list[str] = []
-    level = "ok"
-    if last.status == RunStatus.RUNNING:
-        return "running", ["sedang berjalan"]
-    if last.status == RunStatus.FAILED:
-        return "fail", [f"✗ gagal: {last.finish_reason or 'tanpa alasan'}"]
-    if last.status == RunStatus.INTERRUPTED:
-        level = "warn"
-        flags.append("⚠ terputus sebelum selesai")
-    usual = usual_items(earlier)
-    if last.items == 0:
-        if last.not_modified:
-            flags.append("tidak berubah (304)")
-        elif usual:
-            level = "warn"
-            flags.append(f"⚠ 0 item (biasanya {usual:g})")
-        elif last.errors:
-            level = "warn"
-            flags.append("⚠ 0 item")
-    if last.errors:
-        level = "warn"
-        flags.append(f"⚠ {last.errors} galat")
-    if days_since_new is not None and gap_days is not None and gap_days > 0 \
-            and days_since_new > LATE_FACTOR * gap_days:
-        level = "warn"
-        flags.append(f"⚠ tak ada dokumen baru {days_since_new:.0f} hari "
-                     f"(biasanya tiap {gap_days:.0f} hari)")
-    return level, flags
-
-
 # --------------------------------------------------------------------------- queries
 
 def source_health(cat: Catalogue, now: datetime | None = None,
@@ -134,21 +63,10 @@ def source_health(cat: Catalogue, now: datetime | None = None,
     out: list[SourceHealth] = []
     with cat.session() as s:
         for src in s.scalars(select(Source).order_by(Source.name)):
-            runs = [RunFacts(started_at=as_utc(r.started_at), status=r.status, items=r.items,
-                             docs_new=r.docs_new, errors=r.errors,
-                             finish_reason=r.finish_reason, stats=r.stats or {})
-                    for r in s.scalars(select(SourceRun).where(SourceRun.source_id == src.id)
-                                       .order_by(SourceRun.id.desc()).limit(history + 1))]
-            new_times = [as_utc(t) for t in s.scalars(
-                select(SourceRun.started_at).where(SourceRun.source_id == src.id,
-                                                   SourceRun.docs_new > 0))]
-            last_new = max(new_times) if new_times else None
-            if last_new is None:  # documents of a source that existed before runs were kept
-                last_new = as_utc(s.scalar(select(func.max(Sighting.first_seen))
-                                           .where(Sighting.source_id == src.id)))
-            last = runs[0] if runs else None
-            since = (now - last_new).total_seconds() / 86400 if last_new else None
-            gap = median_gap_days(new_times)
+            hist = run_history(s, src.id, history)
+            runs, last_new, last = hist.runs, hist.last_new, hist.last
+            since = hist.days_since_new(now)
+            gap = median_gap_days(hist.new_times)
             level, flags = health_of(last, runs[1:], days_since_new=since, gap_days=gap)
             row = s.scalar(select(SourceRun).where(SourceRun.source_id == src.id)
                            .order_by(SourceRun.id.desc()).limit(1))

@@ -58,6 +58,14 @@ class RunStatus(StrEnum):
     INTERRUPTED = "interrupted"  # left running by a killed process; closed by the next run
 
 
+class AlertKind(StrEnum):
+    """Why a source raised an alert (``SourceAlert.kind``; judged in ``katalog.health``)."""
+
+    ITEMS_DROP = "items_drop"  # a run brought 0 items where the source usually brings some
+    FAMILY_CHANGED = "family_changed"  # the site's CMS fingerprint is not the one it usually shows
+    STALE = "stale"  # no new document for far longer than the source's usual gap
+
+
 class Outcome(StrEnum):
     """What storing one item or file did to the catalogue."""
 

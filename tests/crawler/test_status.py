@@ -1,5 +1,5 @@
-"""Source health: each run's counts judged against the source's own history (indices.status),
-and ``pantau status`` showing it."""
+"""Source health: each run's counts judged against the source's own history (katalog.health,
+read by indices.status), and ``pantau status`` showing it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from katalog import importer
 from katalog.db import Catalogue
 from katalog.models import SourceRun
 from crawler.store import last_finished_runs
-from indices.status import RunFacts, health_of, median_gap_days, source_health, usual_items
+from indices.status import source_health
+from katalog.health import RunFacts, health_of, median_gap_days, usual_items
 from pantau_cli.cli import main
 from pantau.settings import load_settings
 
