@@ -9,6 +9,13 @@ without errors (a site that answered only errors, or a crawl that failed to star
 interrupted or running crawl says nothing either way. A source is down from the first run that
 did not work after its last one that did.
 
+Each region also gets its coverage class (``CLASSES``), the primary source it rests on: a working
+JDIH site of the region read by its family's spider or feed (``jdih_terverifikasi``: configured by
+hand or verified by discovery), only a site read by the generic listing spider, whose guesses
+about links are less certain (``jdih_generik``), only the BPK database (``hanya_bpk``), only news
+(``hanya_berita``), or no working source (``tanpa_sumber``). ``jdih_sites`` counts the region's
+addresses in the JDIH registry by discovery status (an unverified address is never a source).
+
 ``coverage(cat)`` is the one entry point (the adoption index uses it to say why a region is
 ``tidak_terpantau``); ``summary`` counts it for the home page and the API.
 """
@@ -22,13 +29,15 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from katalog.db import Catalogue
-from katalog.models import Document, Region, Sighting, Source, SourceRun
+from katalog.models import Document, JdihSite, Region, Sighting, Source, SourceRun
 from katalog.types import as_utc
 from katalog.vocab import DocumentKind, RunStatus
 
 from .status import source_health
 
 REASONS = ("tanpa_sumber", "belum_dijelajahi", "sumber_mati")
+CLASSES = ("jdih_terverifikasi", "jdih_generik", "hanya_bpk", "hanya_berita", "tanpa_sumber")
+GENERIC_FAMILY = "generic"   # jdih_cms:generic, the long-tail listing spider
 
 
 @dataclass
@@ -69,10 +78,13 @@ class RegionCoverage:
     monitored: bool = False
     reason: str | None = None
     down_since: datetime | None = None
+    cakupan: str = "tanpa_sumber"                       # one of CLASSES
+    jdih_sites: dict = field(default_factory=dict)      # registry status -> addresses
 
     def as_dict(self) -> dict:
         out = {k: getattr(self, k) for k in ("kode", "nama", "kind", "kode_provinsi", "documents",
-                                             "news", "health", "monitored", "reason")}
+                                             "news", "health", "monitored", "reason", "cakupan",
+                                             "jdih_sites")}
         for k in ("last_success", "down_since"):
             v = getattr(self, k)
             out[k] = v.isoformat(timespec="seconds") if v else None
@@ -142,6 +154,11 @@ def coverage(cat: Catalogue, now: datetime | None = None) -> dict[str, RegionCov
                                           SourceRun.errors, SourceRun.started_at,
                                           SourceRun.finished_at).order_by(SourceRun.id)):
             runs[sid].append(tuple(row))
+        for code, status, n in s.execute(select(JdihSite.region_code, JdihSite.status,
+                                                func.count()).group_by(JdihSite.region_code,
+                                                                       JdihSite.status)):
+            if code in out:
+                out[code].jdih_sites[status] = n
         for src in s.scalars(select(Source).order_by(Source.name)):
             regions = covered_regions(src) & set(out)
             if not regions:
@@ -159,8 +176,21 @@ def coverage(cat: Catalogue, now: datetime | None = None) -> dict[str, RegionCov
     return out
 
 
+def coverage_class(working: list[SourceCoverage]) -> str:
+    """The class of a region from its working sources (best first, see :data:`CLASSES`)."""
+    kinds = {(sc.kind, sc.family) for sc in working}
+    if any(k in ("jdihn_feed", "jdih_cms") and f != GENERIC_FAMILY for k, f in kinds):
+        return "jdih_terverifikasi"
+    if ("jdih_cms", GENERIC_FAMILY) in kinds:
+        return "jdih_generik"
+    if any(k == "bpk" for k, _ in kinds):
+        return "hanya_bpk"
+    return "hanya_berita" if working else "tanpa_sumber"
+
+
 def _judge(rc: RegionCoverage) -> None:
     working = [sc for sc in rc.sources if sc.working]
+    rc.cakupan = coverage_class(working)
     successes = [sc.last_success for sc in rc.sources if sc.last_success]
     rc.last_success = max(successes) if successes else None
     if working:
@@ -184,21 +214,26 @@ def summary(cover: dict[str, RegionCoverage]) -> dict:
     for rc in cover.values():
         if rc.reason:
             by_reason[rc.reason] += 1
+    by_class = dict.fromkeys(CLASSES, 0)
+    for rc in cover.values():
+        by_class[rc.cakupan] += 1
     return {"regions": len(cover), "monitored": sum(rc.monitored for rc in cover.values()),
-            "by_reason": by_reason,
+            "by_reason": by_reason, "by_class": by_class,
             "by_kind": {k: sum(rc.monitored for rc in cover.values() if rc.kind == k)
                         for k in ("provinsi", "kabupaten", "kota")}}
 
 
 def filtered(cover: dict[str, RegionCoverage], *, monitored: bool | None = None,
              reason: str | None = None, kind: str | None = None,
-             province: str | None = None) -> list[RegionCoverage]:
+             province: str | None = None, cakupan: str | None = None) -> list[RegionCoverage]:
     """The regions of ``cover`` that match every filter given, by code."""
     rows = []
     for rc in cover.values():
         if monitored is not None and rc.monitored != monitored:
             continue
         if reason and rc.reason != reason:
+            continue
+        if cakupan and rc.cakupan != cakupan:
             continue
         if kind and rc.kind != kind:
             continue

@@ -151,12 +151,16 @@ def coverage_list():
     if reason and reason not in coverage_index.REASONS:
         abort(400, description=f"reason must be one of {', '.join(coverage_index.REASONS)}")
     kind, province = request.args.get("kind") or None, request.args.get("province") or None
+    cls = request.args.get("class") or None
+    if cls and cls not in coverage_index.CLASSES:
+        abort(400, description=f"class must be one of {', '.join(coverage_index.CLASSES)}")
     cover = coverage_index.coverage(context.catalogue())
     rows = coverage_index.filtered(cover, monitored={"true": True, "false": False}.get(monitored or ""),
-                                   reason=reason, kind=kind, province=province)
+                                   reason=reason, kind=kind, province=province, cakupan=cls)
     page, per_page = queries.clamp(request.args.get("page"), request.args.get("per_page"))
     out = _paged(Page.of([r.as_dict() for r in rows], page, per_page), "api.coverage_list",
-                 monitored=monitored, reason=reason, kind=kind, province=province)
+                 monitored=monitored, reason=reason, kind=kind, province=province,
+                 **({"class": cls} if cls else {}))
     return jsonify({"summary": coverage_index.summary(cover), **out})
 
 

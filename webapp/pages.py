@@ -128,14 +128,19 @@ def cakupan():
             in coverage_index.REASONS else None,
             "kind": request.args.get("kind") if request.args.get("kind")
             in ("provinsi", "kabupaten", "kota") else None,
-            "provinsi": request.args.get("provinsi") or None}
+            "provinsi": request.args.get("provinsi") or None,
+            "kelas": request.args.get("kelas") if request.args.get("kelas")
+            in coverage_index.CLASSES else None}
     rows = coverage_index.filtered(
         cover, monitored={"terpantau": True, "tidak": False}.get(args["status"] or ""),
-        reason=args["alasan"], kind=args["kind"], province=args["provinsi"])
+        reason=args["alasan"], kind=args["kind"], province=args["provinsi"],
+        cakupan=args["kelas"])
     api_args = {"monitored": {"terpantau": "true", "tidak": "false"}.get(args["status"] or ""),
-                "reason": args["alasan"], "kind": args["kind"], "province": args["provinsi"]}
+                "reason": args["alasan"], "kind": args["kind"], "province": args["provinsi"],
+                "class": args["kelas"]}
     return render_template("cakupan.html", rows=rows, summary=coverage_index.summary(cover),
-                           reasons=coverage_index.REASONS, provinces=_provinces(),
+                           reasons=coverage_index.REASONS, classes=coverage_index.CLASSES,
+                           provinces=_provinces(),
                            names=dict(_provinces()), args=args,
                            api_args={k: v for k, v in api_args.items() if v})
 

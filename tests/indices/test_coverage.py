@@ -84,3 +84,45 @@ def test_what_a_working_run_is():
     assert run_works(RunStatus.FAILED, 0, 0) is False
     assert run_works(RunStatus.INTERRUPTED, 9, 0) is None
     assert run_works(RunStatus.RUNNING, 0, 0) is None
+
+
+def test_coverage_classes_tell_verified_jdih_generic_bpk_only_and_no_source(catalogue):
+    from crawler.registry import mark, parse_registry, sync_registry
+    from sqlalchemy import select
+    from katalog.models import JdihSite
+    from tests.crawler.test_registry import _csv
+    from indices.coverage import filtered
+
+    _catalogue(catalogue)
+    with catalogue.session() as s:
+        kendal = importer.get_or_create_source(s, "jdih-kendal", "jdihn_feed", "https://x.id/f",
+                                               "33.24")
+        _run(s, kendal, 1, items=12)
+        generic = importer.get_or_create_source(s, "jdih-demak", "jdih_cms:generic",
+                                                "https://jdih.demakkab.go.id/", "33.21")
+        _run(s, generic, 1, items=3)
+        wp_down = importer.get_or_create_source(s, "jdih-kudus", "jdih_cms:generic",
+                                                "https://jdih.kuduskab.go.id/", "33.19")
+        _run(s, wp_down, 1, status=RunStatus.FAILED, items=0)
+    sync_registry(catalogue, parse_registry(_csv(
+        {}, {"kode": "33.24", "nama": "Kabupaten Kendal", "url": "https://jdih.kendalkab.go.id"},
+        {"kode": "33.24", "nama": "Kabupaten Kendal", "url": "https://jdihukum.kendalkab.go.id"})))
+    with catalogue.session() as s:
+        site = s.scalar(select(JdihSite).where(JdihSite.url == "https://jdih.kendalkab.go.id"))
+        mark(site, "verified", None, {"family": "jdihn_feed"})
+    cov = coverage(catalogue, NOW)
+    # Batang: its JDIH is down, so what it rests on today is BPK
+    assert cov["33.25"].cakupan == "hanya_bpk"
+    assert cov["33.24"].cakupan == "jdih_terverifikasi"
+    assert cov["33.24"].jdih_sites == {"verified": 1, "unverified": 1}
+    assert cov["33.25"].jdih_sites == {"unverified": 1}
+    assert cov["33.21"].cakupan == "jdih_generik"
+    # a generic site that does not work gives nothing
+    assert (cov["33.19"].cakupan, cov["33.19"].monitored) == ("tanpa_sumber", False)
+    assert cov["11.01"].cakupan == "tanpa_sumber"
+    counts = summary(cov)["by_class"]
+    assert counts["jdih_terverifikasi"] == 1 and counts["jdih_generik"] == 1
+    assert counts["hanya_bpk"] == 3
+    assert sum(counts.values()) == 552
+    assert [r.kode for r in filtered(cov, cakupan="jdih_generik")] == ["33.21"]
+    assert cov["33.24"].as_dict()["cakupan"] == "jdih_terverifikasi"

@@ -99,6 +99,18 @@ def test_home_page_states_national_coverage_and_the_page_says_why(crawled):
         assert "tidak ada sumber yang mencakup wilayah ini" in \
             page.locator(f'#coverage tr[data-kode="{ACEH_SELATAN}"]').inner_text()
         screenshot(page, None, "cakupan-tidak-terpantau")
+        # the coverage classes: what each region rests on (verified JDIH, generic, BPK only, none)
+        page.goto(base + "/cakupan")
+        assert page.locator('#coverage-classes [data-class="hanya_bpk"]').inner_text() == "549"
+        assert page.locator('#coverage-classes [data-class="tanpa_sumber"]').inner_text() == "3"
+        page.select_option("#c-class", "tanpa_sumber")
+        page.click("form.filters button")
+        page.wait_for_url("**kelas=tanpa_sumber*")
+        assert sorted(page.locator("#coverage tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.kode)")) == sorted(UNCOVERED_BY_BPK)
+        assert "tanpa sumber berfungsi" in page.locator(
+            f'#coverage tr[data-kode="{BATANG}"] td.class').inner_text()
+        assert page.locator("#coverage-json").get_attribute("href").endswith("class=tanpa_sumber")
         page.goto(base + "/cakupan?lang=en")
         assert page.locator("#coverage-summary").inner_text().startswith(
             "549 of 552 regions have a working source")
@@ -121,4 +133,11 @@ def test_coverage_api(crawled):
     assert all(r["monitored"] and r["sources"][0]["kind"] == "bpk" for r in page["items"])
     assert client.get("/api/v1/coverage?monitored=perhaps").status_code == 400
     assert client.get("/api/v1/coverage?reason=x").status_code == 400
+    assert body["summary"]["by_class"] == {"jdih_terverifikasi": 0, "jdih_generik": 0,
+                                           "hanya_bpk": 549, "hanya_berita": 0,
+                                           "tanpa_sumber": 3}
+    assert {r["cakupan"] for r in body["items"]} == {"tanpa_sumber"}
+    bpk_only = client.get("/api/v1/coverage?class=hanya_bpk&per_page=5").get_json()
+    assert bpk_only["total"] == 549 and "class=hanya_bpk" in bpk_only["next"]
+    assert client.get("/api/v1/coverage?class=x").status_code == 400
     assert "/api/v1/coverage" in client.get("/api/v1/openapi.json").get_json()["paths"]
