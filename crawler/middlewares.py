@@ -242,7 +242,7 @@ class FamilyFingerprintMiddleware:
     """Fingerprints the CMS family of the page a source's crawl starts from (``crawler.fingerprint``)
     and keeps it in the run's statistics (``pantau/family_seen``, with the markers seen), so a
     site that changed under its source (a feed now answering HTML, a relaunch on another CMS, a
-    parked domain) raises an alert (``crawler.alerts``)."""
+    parked domain) raises an alert (``katalog.alerts``)."""
 
     def __init__(self, crawler):
         self.crawler = crawler

@@ -9,7 +9,8 @@ Whatever happens to a source, its run ends in the catalogue: a source that is do
 raises, or a kind without a spider yet (``unsupported_kind``) becomes recorded ``Failure`` rows and
 a closed ``SourceRun``, never an exception out of ``crawl``. Each run keeps its counts, the
 Scrapy statistics that matter, its errors by reason and its finish reason (``SourceRun.stats``),
-and the validators that let the next run ask only for what changed (``crawler.state``).
+and the validators that let the next run ask only for what changed (``crawler.state``). When
+the runs are closed, the sources' alerts are evaluated (``katalog.alerts``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from crawler.settings import per_source_settings, scrapy_settings
 from crawler.sources import SourceConfig, SourceConfigError
 from crawler.spiders import spider_for
 from katalog import importer
+from katalog.alerts import evaluate_alerts
 from katalog.db import Catalogue
 from crawler.store import (end_cycle, errors_by_reason, known_entries, load_checkpoints,
                            load_validators, save_validators)
@@ -144,7 +146,17 @@ def crawl(cat: Catalogue, sources: list[SourceConfig], only: list[str] | None = 
             process.start(install_signal_handlers=install_signal_handlers)
     finally:  # whatever happened, every run is closed with what is known
         summaries = [_close_run(ctx) for ctx in contexts]
+    _evaluate_alerts(cat)
     return summaries
+
+
+def _evaluate_alerts(cat: Catalogue) -> None:
+    """Open and resolve the sources' alerts now that the runs are closed (``katalog.alerts``);
+    a failure there is logged, never raised: the crawl's work is already in the catalogue."""
+    try:
+        evaluate_alerts(cat)
+    except Exception:  # noqa: BLE001
+        logger.exception("the sources' alerts could not be evaluated after the crawl")
 
 
 def _open_run(cat: Catalogue, cfg: SourceConfig) -> RunContext:

@@ -50,6 +50,11 @@ _SPEC: dict[str, tuple[str, object]] = {
     # loopback test world). Empty: the system resolver answers every name.
     "hosts_file": ("PANTAU_HOSTS_FILE", ""),
     "hosts_only": ("PANTAU_HOSTS_ONLY", 0),
+    # Alerts of sources that broke (katalog/alerts.py): each newly opened or resolved one is POSTed
+    # as JSON to this URL (empty: none is sent). public_url is where the dashboard is served
+    # (https://pantau.example.id), for the links in them; empty: links are paths.
+    "alert_webhook_url": ("PANTAU_ALERT_WEBHOOK_URL", ""),
+    "public_url": ("PANTAU_PUBLIC_URL", ""),
 }
 
 
@@ -79,6 +84,8 @@ class Settings:
     worker_interval: int = 3600
     hosts_file: str = ""
     hosts_only: int = 0
+    alert_webhook_url: str = ""
+    public_url: str = ""
     config_file: str | None = field(default=None)
 
     @property

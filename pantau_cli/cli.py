@@ -379,6 +379,30 @@ def status(settings: Settings, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON")
+@click.pass_obj
+def alerts(settings: Settings, as_json: bool) -> None:
+    """Peringatan sumber: buka yang baru, tutup yang pulih, kirim ke webhook (evaluate the
+    sources' alerts; also a step of `pantau worker`)."""
+    from katalog.alerts import evaluate_alerts, open_alerts
+    cat = _catalogue(settings)
+    opened, resolved = evaluate_alerts(cat)
+    still = open_alerts(cat)
+    if as_json:
+        click.echo(json.dumps({"opened": opened, "resolved": resolved, "open": still},
+                              ensure_ascii=False, indent=2))
+        return
+    for a in opened:
+        click.echo(f"dibuka: {a['source']} {a['kind']}: {a['message']}")
+    for a in resolved:
+        click.echo(f"pulih: {a['source']} {a['kind']}")
+    click.echo(f"{len(still)} peringatan terbuka"
+               + "".join(f"\n  {a['source']} {a['kind']} sejak {a['opened_at']}: {a['message']}"
+                         + (f" [webhook: {a['notify_error']}]" if a["notify_error"] else "")
+                         for a in still))
+
+
+@main.command()
 @click.option("--interval", type=float, default=None,
               help="Detik antar siklus (default $PANTAU_WORKER_INTERVAL atau 3600)")
 @click.option("--cycles", type=int, default=None, help="Berhenti setelah N siklus")

@@ -1,10 +1,11 @@
 """The scheduled worker of a deployment: crawl the due sources, read new files, index; repeat.
 
 Each step is its own ``pantau`` process (Scrapy's reactor cannot start twice in one process, and
-a step that crashes must not take the loop down): ``pantau crawl --due``, ``pantau extract -v``,
-``pantau index``. Their output goes to this process's stdout/stderr, each cycle is logged with
-its steps' exit codes, and a failed step does not stop the ones after it (an engine that is down
-leaves the catalogue complete; the next ``index`` catches up).
+a step that crashes must not take the loop down): ``pantau crawl --due``, ``pantau alerts`` (the
+sources' alerts, ``katalog.alerts``), ``pantau extract -v``, ``pantau index``. Their output goes
+to this process's stdout/stderr, each cycle is logged with its steps' exit codes, and a failed
+step does not stop the ones after it (an engine that is down leaves the catalogue complete; the
+next ``index`` catches up).
 
 Liveness: while it runs, the worker rewrites ``<data_dir>/worker.heartbeat`` (JSON: cycle, step,
 time) at least every ``HEARTBEAT_SECONDS``; ``pantau worker --check`` (the container's health
@@ -27,7 +28,10 @@ from pantau.settings import Settings
 
 HEARTBEAT_SECONDS = 15.0
 STALE_SECONDS = 120.0
-STEPS: tuple[tuple[str, ...], ...] = (("crawl", "--due"), ("extract", "-v"), ("index",))
+# `alerts` after the crawl: a source turns stale, and undelivered alerts are posted again, even
+# in a cycle where no source was due
+STEPS: tuple[tuple[str, ...], ...] = (("crawl", "--due"), ("alerts",), ("extract", "-v"),
+                                      ("index",))
 
 
 def heartbeat_path(settings: Settings) -> Path:
