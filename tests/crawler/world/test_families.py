@@ -22,7 +22,7 @@ import pytest
 import scrapy
 from scrapy.responsetypes import responsetypes
 
-from crawler.fingerprint import fingerprint, regions_named, site_identity
+from crawler.fingerprint import fingerprint, pdf_links, regions_named, site_identity
 from crawler.items import DocumentItem
 from crawler.sources import SourceConfig
 from crawler.spiders.jdih_cms import BaghukumSpider, IldisSpider, baghukum_cards, ildis_detail
@@ -54,6 +54,10 @@ SITES = {
                                 "Peraturan Daerah"),
     "baghukum": lambda: world_site("baghukum", "jdih.semarangkota.go.id", SEMARANG,
                                    "Kota Semarang", "Peraturan Wali Kota"),
+    "acehdih": lambda: world_site("acehdih", "jdih.acehbesarkab.go.id", ACEH_BESAR,
+                                  "Kabupaten Aceh Besar", "Qanun"),
+    "wordpress": lambda: world_site("wordpress", "hukum.pekalongankota.go.id", PEKALONGAN,
+                                    "Kota Pekalongan", "Peraturan Wali Kota"),
 }
 
 
@@ -240,3 +244,82 @@ def test_the_baghukum_spider_crawls_every_document():
                                          region=SEMARANG, url=base(site) + "/",
                                          tags=["produk-hukum"]))
     _assert_items_are_the_docs(_crawl(spider, site)[0], site)
+
+
+# --------------------------------------------------------------------------- generic-spider sites
+
+def _listed(site: WorldSite, url: str, links: str, nxt: str) -> tuple[int, list[tuple[str, str]]]:
+    """(pages, [(href, text)]) of a listing followed by its ``nxt`` links."""
+    pages, found = 0, []
+    while url:
+        pages += 1
+        resp = get(site, url)
+        assert resp.status == 200, url
+        sel = scrapy.Selector(text=resp.body.decode())
+        found += [(a.attrib["href"], " ".join(a.xpath(".//text()").get().split()))
+                  for a in sel.xpath(links)]
+        url = sel.xpath(nxt).get()
+    return pages, found
+
+
+def _sitemap_locs(resp: Response) -> list[str]:
+    sel = scrapy.Selector(text=resp.body.decode(), type="xml")
+    sel.remove_namespaces()
+    return sel.xpath("//loc/text()").getall()
+
+
+def _check_pdf_pages(site: WorldSite, pages: dict[str, str]) -> None:
+    """Each page (url -> the title it is about) links exactly one PDF, which the generic
+    spider takes (its row names the regulation) and which is that document's file."""
+    by_title = {renderer(site.family).title(site, d): d for d in site.docs}
+    assert sorted(pages.values()) == sorted(by_title)
+    for url, doc_title in pages.items():
+        resp = get(site, url)
+        assert fingerprint(url, resp.body, resp.headers["Content-Type"]).family == site.family
+        ((pdf, context),) = pdf_links(url, resp.body.decode())
+        assert doc_title in context
+        got = get(site, pdf)
+        assert (got.status, got.headers["Content-Type"], got.body) == \
+            (200, "application/pdf", by_title[doc_title].pdf)
+
+
+def test_acehdih_listing_detail_pages_and_sitemap():
+    site = SITES["acehdih"]()
+    mod = renderer("acehdih")
+    pages, rows = _listed(site, base(site) + "/dih/produk", "//tbody//a",
+                          "//a[@rel='next']/@href")
+    assert pages == 2
+    assert [text for _, text in rows] == [
+        "Qanun Kabupaten Aceh Besar Nomor 12 Tahun 2024 tentang Penyelenggaraan Jaminan Sosial",
+        "Qanun Kabupaten Aceh Besar Nomor 3 Tahun 2023 tentang Pajak Daerah",
+        "Qanun Kabupaten Aceh Besar Nomor 7 Tahun 2022 tentang Kawasan Tanpa Rokok"]
+    assert all(href.startswith(f"{base(site)}/dih/detail/") for href, _ in rows)
+    assert mod.doc_uuid(site.docs[0]) == mod.doc_uuid(SITES["acehdih"]().docs[0])
+    _check_pdf_pages(site, {href: text for href, text in rows})
+    locs = _sitemap_locs(get(site, base(site) + "/sitemap.xml"))
+    assert {href for href, _ in rows} <= set(locs)
+    assert get(site, base(site) + "/dih/produk?page=9").status == 200  # an empty page
+
+
+def test_wordpress_listing_posts_and_core_sitemap():
+    site = SITES["wordpress"]()
+    pages, posts = _listed(site, base(site) + "/produk-hukum/", "//h2[@class='entry-title']/a",
+                           "//a[contains(@class, 'next')]/@href")
+    assert pages == 2
+    assert [text for _, text in posts] == [
+        "Peraturan Wali Kota Kota Pekalongan Nomor 12 Tahun 2024 tentang Penyelenggaraan "
+        "Jaminan Sosial",
+        "Peraturan Wali Kota Kota Pekalongan Nomor 3 Tahun 2023 tentang Pajak Daerah",
+        "Peraturan Wali Kota Kota Pekalongan Nomor 7 Tahun 2022 tentang Kawasan Tanpa Rokok"]
+    dated = posts[0][0]
+    assert dated == f"{base(site)}/2024/05/peraturan-wali-kota-nomor-12-tahun-2024-tentang-" \
+                    "penyelenggaraan-jaminan-sosial/"
+    _check_pdf_pages(site, {href: text for href, text in posts})
+    ((pdf, _),) = pdf_links(dated, get(site, dated).body.decode())
+    assert pdf == f"{base(site)}/wp-content/uploads/2024/05/peraturan-wali-kota-no-12-tahun-2024.pdf"
+    moved = get(site, base(site) + "/sitemap.xml")
+    assert (moved.status, moved.headers["Location"]) == (301, f"{base(site)}/wp-sitemap.xml")
+    index = _sitemap_locs(get(site, moved.headers["Location"]))
+    locs = [loc for m in index for loc in _sitemap_locs(get(site, m))]
+    assert {href for href, _ in posts} | {f"{base(site)}/produk-hukum/"} <= set(locs)
+    assert get(site, base(site) + "/produk-hukum/page/3/").status == 404
