@@ -7,12 +7,14 @@ For ILDIS and baghukum the spiders' own callbacks are driven through the rendere
 (``_crawl``: what Scrapy would request, answered by ``render``); the Aceh "dih" app and the
 WordPress site have no spider of their own (the generic listing spider crawls them), so their
 listings, sitemaps and PDF links are checked as that spider reads them
-(``crawler.fingerprint.pdf_links``).
+(``crawler.fingerprint.pdf_links``). One end-to-end test crawls an ILDIS and a baghukum site
+served by the world's server (``python -m crawler``, names resolved by the world's hosts file).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import deque
 from datetime import date
 from importlib import import_module
@@ -20,13 +22,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import scrapy
+import yaml
 from scrapy.responsetypes import responsetypes
+from sqlalchemy import select
 
 from crawler.fingerprint import fingerprint, pdf_links, regions_named, site_identity
 from crawler.items import DocumentItem
 from crawler.sources import SourceConfig
 from crawler.spiders.jdih_cms import BaghukumSpider, IldisSpider, baghukum_cards, ildis_detail
+from katalog.db import Catalogue
+from katalog.models import Document, Source, SourceRun
+from pantau.settings import load_settings
+from tests.crawler.fixture_site import run_crawl
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.server import World, env
 from tests.nlp.pdfmaker import PageSpec, make_pdf
 
 BATANG, SEMARANG, ACEH_BESAR, PEKALONGAN = "33.25", "33.74", "11.06", "33.75"
@@ -61,7 +70,7 @@ SITES = {
 }
 
 
-def renderer(family: str):
+def module(family: str):
     return import_module(f"tests.crawler.world.sites.{family}")
 
 
@@ -70,7 +79,7 @@ def get(site: WorldSite, url: str, method: str = "GET", body: bytes = b"") -> Re
     parts = urlsplit(url)
     req = Request(method, parts.path or "/", parse_qs(parts.query), {}, body,
                   f"{parts.scheme}://{parts.netloc}")
-    return renderer(site.family).render(site, req)
+    return module(site.family).render(site, req)
 
 
 def base(site: WorldSite) -> str:
@@ -121,7 +130,7 @@ def _assert_items_are_the_docs(items: list[DocumentItem], site: WorldSite) -> No
 @pytest.mark.parametrize("family", sorted(SITES))
 def test_home_and_start_page_show_the_family_and_name_the_region(family):
     site = SITES[family]()
-    mod = renderer(family)
+    mod = module(family)
     for path in ("/", mod.start_path(site)):
         url = base(site) + path
         resp = get(site, url)
@@ -201,7 +210,7 @@ def test_the_ildis_spider_crawls_every_document():
 
 def test_baghukum_listing_is_the_ajax_cards_until_an_empty_page():
     site = SITES["baghukum"]()
-    mod = renderer("baghukum")
+    mod = module("baghukum")
     form = f"action=fetch_data&pencarian=&slug={mod.tag(site)}&api_key={mod.api_key(site)}"
     cards, page = [], 1
     while True:
@@ -271,7 +280,7 @@ def _sitemap_locs(resp: Response) -> list[str]:
 def _check_pdf_pages(site: WorldSite, pages: dict[str, str]) -> None:
     """Each page (url -> the title it is about) links exactly one PDF, which the generic
     spider takes (its row names the regulation) and which is that document's file."""
-    by_title = {renderer(site.family).title(site, d): d for d in site.docs}
+    by_title = {module(site.family).title(site, d): d for d in site.docs}
     assert sorted(pages.values()) == sorted(by_title)
     for url, doc_title in pages.items():
         resp = get(site, url)
@@ -285,7 +294,7 @@ def _check_pdf_pages(site: WorldSite, pages: dict[str, str]) -> None:
 
 def test_acehdih_listing_detail_pages_and_sitemap():
     site = SITES["acehdih"]()
-    mod = renderer("acehdih")
+    mod = module("acehdih")
     pages, rows = _listed(site, base(site) + "/dih/produk", "//tbody//a",
                           "//a[@rel='next']/@href")
     assert pages == 2
@@ -323,3 +332,44 @@ def test_wordpress_listing_posts_and_core_sitemap():
     locs = [loc for m in index for loc in _sitemap_locs(get(site, m))]
     assert {href for href, _ in posts} | {f"{base(site)}/produk-hukum/"} <= set(locs)
     assert get(site, base(site) + "/produk-hukum/page/3/").status == 404
+
+
+# --------------------------------------------------------------------------- end to end
+
+def test_a_crawl_of_an_ildis_and_a_baghukum_world_site(tmp_path):
+    """``python -m crawler`` against the world's server: names resolve only through the
+    world's hosts file; every document lands in the catalogue under its site's region, with
+    its PDF; each start page is fingerprinted as its family."""
+    ildis, baghukum = SITES["ildis"](), SITES["baghukum"]()
+    settings = load_settings(data_dir=str(tmp_path / "var"), config_file=str(tmp_path / "none.toml"))
+    cat = Catalogue(settings)
+    cat.init()
+    fast = {"rate_limit": 0, "retry_backoff": 0.3}
+    with World([ildis, baghukum]) as world:
+        hosts = world.write_hosts_file(tmp_path / "hosts")
+        sources = {"sources": [
+            {"name": "w-ildis", "kind": "jdih_cms:ildis", "region": ildis.region_code,
+             "url": world.base(ildis.host) + module("ildis").start_path(ildis), **fast},
+            {"name": "w-baghukum", "kind": "jdih_cms:baghukum", "region": baghukum.region_code,
+             "url": world.base(baghukum.host) + module("baghukum").start_path(baghukum), **fast},
+        ]}
+        f = tmp_path / "sources.yaml"
+        f.write_text(yaml.safe_dump(sources), encoding="utf-8")
+        out = {r["name"]: r for r in run_crawl(f, settings.data_dir, env=env(hosts))}
+        assert world.errors == []
+    assert out["w-ildis"]["docs_new"] == 3 and out["w-baghukum"]["docs_new"] == 3, out
+    with cat.session() as s:
+        docs = {d.reg_key: d for d in s.scalars(select(Document))}
+        want = {f"{code}/{site.region_code}/{d.tahun}/{d.nomor}": (site, d)
+                for site, code in ((ildis, "perda"), (baghukum, "perwal")) for d in site.docs}
+        assert sorted(docs) == sorted(want)
+        for key, (site, d) in want.items():
+            doc = docs[key]
+            assert (doc.region_code, doc.tentang) == (site.region_code, d.judul)
+            assert [(f.role, f.sha256) for f in doc.files] == \
+                [("utama", hashlib.sha256(d.pdf).hexdigest())]
+        src = {x.id: x.name for x in s.scalars(select(Source))}
+        seen = {src[r.source_id]: r.stats.get("pantau/family_seen")
+                for r in s.scalars(select(SourceRun))}
+    assert seen == {"w-ildis": "ildis", "w-baghukum": "baghukum"}
+    cat.dispose()
