@@ -21,9 +21,10 @@ MODULES = {
     "wordpress": "wordpress", "jdihcms": "jdihcms", "generic": "generic",
     # traps: sites discovery must turn down
     "parked": "traps", "portal": "traps", "portal_home": "traps", "redirect": "traps",
-    "error5xx": "traps", "slow": "traps", "robots": "traps",
+    "error5xx": "traps", "slow": "traps", "robots": "traps", "dead": "traps",
 }
-TRAP_FAMILIES = ("parked", "portal", "portal_home", "redirect", "error5xx", "slow", "robots")
+TRAP_FAMILIES = ("parked", "portal", "portal_home", "redirect", "error5xx", "slow", "robots",
+                 "dead")
 
 
 class MissingFamily(LookupError):
