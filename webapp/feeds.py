@@ -1,4 +1,5 @@
-"""Atom feeds of newly catalogued documents: per region, per province and per indicator."""
+"""Atom feeds of newly catalogued documents (per region, per province and per indicator), of the
+regions that have done what an indicator asks, and of the alerts of sources that broke."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from sqlalchemy import select
 
 from indices import queries
 from indices.adoption import load_indicators
+from katalog.alerts import alert_events
 from katalog.models import AdoptionStatus, Region
 
 from . import context
 from .citations import citation_text
+from .i18n import alert_text, label
 
 bp = Blueprint("feeds", __name__, url_prefix="/feed")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -128,3 +131,43 @@ def siapa(indicator: str):
     body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
     return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/atom+xml")
 
+
+
+@bp.get("/peringatan.atom")
+def peringatan():
+    """Alerts of sources that broke (``katalog.alerts``): an entry when one opens and another
+    when it is resolved, each pointing at the alert on the health page."""
+    from flask_babel import gettext
+    events = alert_events(context.catalogue())
+    ET.register_namespace("", ATOM)
+    base = request.host_url.rstrip("/")
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + "/feed/peringatan"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = gettext("Pantau — peringatan sumber")
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _rfc3339(
+        max((e["at"] for e in events), default=None))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + request.full_path.rstrip("?"))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html",
+                  href=base + url_for("pages.sumber"))
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "Pantau"
+    for e in events:
+        link = base + url_for("pages.sumber", _anchor=f"peringatan-{e['id']}")
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        # one id per event: the alert's anchor, and the same with "-pulih" for its resolution
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = link + ("-pulih" if e["event"] == "resolved"
+                                                             else "")
+        where = e["region"] or e["region_code"] or ""
+        args = {"kind": label("alert_kind", e["kind"]),
+                "source": e["source"] + (f" ({where})" if where else "")}
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = (
+            gettext("Pulih: %(kind)s — %(source)s", **args) if e["event"] == "resolved"
+            else gettext("Peringatan: %(kind)s — %(source)s", **args))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _rfc3339(e["at"])
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=link)
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=e["kind"])
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = " · ".join(
+            x for x in (alert_text(e),
+                        gettext("sejak %(since)s", since=e["opened_at"][:16].replace("T", " ")),
+                        e["detail"].get("finish_reason")) if x)
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
+    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body, mimetype="application/atom+xml")

@@ -53,6 +53,13 @@ LABELS: dict[str, dict[str, object]] = {
                         "blocked": _l("diblokir robots.txt")},
     "health": {"ok": _l("baik"), "warn": _l("peringatan"), "down": _l("mati"),
                "never": _l("belum dijelajahi"), "none": _l("tanpa sumber")},
+    # alerts of sources that broke (katalog.alerts): the kind, and what it says (alert_text)
+    "alert_kind": {"items_drop": _l("butir hilang"), "family_changed": _l("situs berubah"),
+                   "stale": _l("tak ada dokumen baru")},
+    "alert_text": {
+        "items_drop": _l("0 butir pada pemeriksaan terakhir, biasanya %(usual)s"),
+        "family_changed": _l("perangkat lunak situs berubah dari %(before)s menjadi %(seen)s"),
+        "stale": _l("tidak ada dokumen baru selama %(days)s hari; biasanya setiap %(gap)s hari")},
     "relation": {"mengubah": _l("Mengubah"), "mencabut": _l("Mencabut"),
                  "mencabut_sebagian": _l("Mencabut sebagian")},
     "relation_in": {"mengubah": _l("Diubah oleh"), "mencabut": _l("Dicabut oleh"),
@@ -95,6 +102,18 @@ def label(group: str, value, **kw) -> str:
     return str(text) % kw if kw else str(text)
 
 
+def alert_text(alert: dict) -> str:
+    """What an alert (``katalog.alerts.alert_dict``) says, in the reader's language, from the
+    values it was judged on (its stored ``message`` is the Indonesian sentence of the webhook)."""
+    d = alert.get("detail") or {}
+
+    def num(x) -> str:
+        return "?" if x is None else f"{float(x):.0f}" if float(x) >= 10 else f"{float(x):g}"
+    return label("alert_text", alert["kind"], usual=num(d.get("usual_items")),
+                 before=d.get("family_before") or "?", seen=d.get("family_seen") or "?",
+                 days=num(d.get("days_since_new")), gap=num(d.get("median_gap_days")))
+
+
 def current_lang() -> str:
     """The reader's language: ``?lang=`` first, then the cookie, else Bahasa Indonesia. Taking
     it from the cookie marks the response as varying by cookie."""
@@ -111,6 +130,7 @@ def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=current_lang)
     app.jinja_env.globals["label"] = label  # also in imported macros, which get no context
+    app.jinja_env.globals["alert_text"] = alert_text
 
     @app.before_request
     def _lang():

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from indices import coverage as coverage_index
 from indices import queries
 from indices.adoption import STATUSES, load_indicators, timeline
+from katalog.alerts import open_alerts, recently_resolved
 from katalog.blobs import BlobStore
 from katalog.models import AdoptionStatus, Document, Region, SourceRun
 from indices.search import SearchError, SearchRequest
@@ -297,8 +298,12 @@ def metodologi():
 
 @bp.get("/sumber")
 def sumber():
+    """Source health: the open alerts and those resolved lately (``katalog.alerts``), then every
+    source's last run judged against its history."""
     from indices.status import catalogue_status
-    return render_template("sumber.html", st=catalogue_status(context.catalogue()))
+    cat = context.catalogue()
+    return render_template("sumber.html", st=catalogue_status(cat), alerts=open_alerts(cat),
+                           resolved=recently_resolved(cat))
 
 
 @bp.get("/kota")
