@@ -127,9 +127,9 @@ def _run(cat, source_id, at, items=12, docs_new=0, **stats) -> None:
                         finish_reason="finished", items=items, docs_new=docs_new, stats=stats))
 
 
-def _weekly_history(cat, source_id, weeks=5) -> None:
+def _weekly_history(cat, source_id, weeks=5, end=NOW) -> None:
     for w in range(weeks, 0, -1):
-        _run(cat, source_id, NOW - timedelta(days=7 * w), items=12, docs_new=2,
+        _run(cat, source_id, end - timedelta(days=7 * w), items=12, docs_new=2,
              **{"pantau/family_seen": "jdihn_feed"})
 
 
@@ -277,3 +277,30 @@ def test_an_unreachable_webhook_never_raises(tmp_path):
         assert row.notified_at is None and "ConnectionRefusedError" in row.notify_error
     finally:
         cat.dispose()
+
+
+def test_pantau_alerts_evaluates_and_lists(tmp_path):
+    """The worker's step (`pantau alerts`): opens what the runs show, lists what is open."""
+    from click.testing import CliRunner
+
+    from pantau_cli.cli import main
+    from pantau_cli.worker import STEPS
+    assert ("alerts",) in STEPS
+    cat = _catalogue(tmp_path)
+    now = datetime.now(timezone.utc)  # the command judges against the clock
+    try:
+        kendal = _source(cat)
+        _weekly_history(cat, kendal, end=now)
+        _run(cat, kendal, now - timedelta(minutes=1), items=0)
+    finally:
+        cat.dispose()
+    args = ["--data-dir", str(tmp_path / "var"), "--config", str(tmp_path / "x.toml"), "alerts"]
+    out = CliRunner().invoke(main, args + ["--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert [a["kind"] for a in result["opened"]] == ["items_drop"]
+    assert [a["kind"] for a in result["open"]] == ["items_drop"]
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "1 peringatan terbuka" in again.output and "jdih-kendal items_drop" in again.output
+    assert "dibuka:" not in again.output  # not opened twice
