@@ -164,30 +164,41 @@ def _pending(a: SourceAlert) -> bool:
 
 def notify(cat: Catalogue, now: datetime | None = None) -> tuple[int, int]:
     """Post every undelivered opening or resolution of the last ``NOTIFY_MAX_AGE`` to the
-    webhook; returns (delivered, failed). Nothing happens without a webhook URL."""
+    webhook; returns (delivered, failed). Nothing happens without a webhook URL.
+
+    No database transaction is held while posting (a slow receiver must not hold SQLite's
+    write lock against a crawl); an alert whose state changed meanwhile (resolved by another
+    process) is not marked delivered, so its newer event is posted next time."""
     url = getattr(cat.settings, "alert_webhook_url", "")
     if not url:
         return 0, 0
     now = as_utc(now) or datetime.now(timezone.utc)
     cutoff = now - NOTIFY_MAX_AGE
-    delivered = failed = 0
     with cat.session() as s:
-        todo = [a for a in s.scalars(
+        todo = [payload(alert_dict(a, s), cat.settings) for a in s.scalars(
             select(SourceAlert).where(or_(SourceAlert.opened_at >= cutoff,
                                           SourceAlert.resolved_at >= cutoff))
             .order_by(SourceAlert.id)) if _pending(a)][:NOTIFY_MAX_PER_EVALUATION]
-        for a in todo:
-            try:
-                post_json(url, payload(alert_dict(a, s), cat.settings),
-                          user_agent=cat.settings.user_agent)
-            except Exception as exc:  # noqa: BLE001 - any failure is recorded, never raised
-                a.notify_error = f"{now.isoformat(timespec='seconds')}: {_describe(exc)}"[:1000]
-                failed += 1
-                logger.warning("alert %s not delivered to the webhook: %s", a.id, a.notify_error)
-                break
-            a.notified_at, a.notify_error = now, None
-            delivered += 1
-    return delivered, failed
+    outcome: dict[int, tuple[str, str | None]] = {}  # alert id -> (event posted, error)
+    for body in todo:
+        try:
+            post_json(url, body, user_agent=cat.settings.user_agent)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded, never raised
+            error = f"{now.isoformat(timespec='seconds')}: {_describe(exc)}"[:1000]
+            outcome[body["id"]] = (body["event"], error)
+            logger.warning("alert %s not delivered to the webhook: %s", body["id"], error)
+            break
+        outcome[body["id"]] = (body["event"], None)
+    if outcome:
+        with cat.session() as s:
+            for alert_id, (event, error) in outcome.items():
+                a = s.get(SourceAlert, alert_id)
+                if error is not None:
+                    a.notify_error = error
+                elif event == ("resolved" if a.resolved_at else "opened"):
+                    a.notified_at, a.notify_error = now, None
+    failed = sum(1 for _, error in outcome.values() if error)
+    return len(outcome) - failed, failed
 
 
 def _describe(exc: Exception) -> str:

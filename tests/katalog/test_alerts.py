@@ -191,6 +191,8 @@ class _Hook(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status = self.server.answers.pop(0) if self.server.answers else 200
         self.server.posts.append((status, self.headers.get("Content-Type"), json.loads(body)))
+        if self.server.on_post:
+            self.server.on_post(json.loads(body))
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -202,7 +204,7 @@ class _Hook(BaseHTTPRequestHandler):
 @pytest.fixture
 def hook():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    server.posts, server.answers = [], []
+    server.posts, server.answers, server.on_post = [], [], None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -304,3 +306,29 @@ def test_pantau_alerts_evaluates_and_lists(tmp_path):
     assert again.exit_code == 0, again.output
     assert "1 peringatan terbuka" in again.output and "jdih-kendal items_drop" in again.output
     assert "dibuka:" not in again.output  # not opened twice
+
+
+def test_an_alert_resolved_while_its_opening_is_posted_is_posted_again(tmp_path, hook):
+    """No transaction is held while posting: another process resolving the alert meanwhile is
+    not overwritten, and the resolution goes out next."""
+    url = f"http://127.0.0.1:{hook.server_address[1]}/hook"
+    cat = _catalogue(tmp_path, alert_webhook_url=url)
+    try:
+        kendal = _source(cat)
+        _weekly_history(cat, kendal)
+        _run(cat, kendal, NOW, items=0)
+
+        def resolve_meanwhile(body):  # runs in the webhook's thread, during the POST
+            with cat.session() as s:
+                s.get(SourceAlert, body["id"]).resolved_at = NOW
+        hook.on_post = resolve_meanwhile
+        (opened,), _ = evaluate_alerts(cat, now=NOW)
+        row = _row(cat, opened["id"])
+        assert row.resolved_at is not None and row.notified_at is None
+        hook.on_post = None
+        from katalog.alerts import notify
+        assert notify(cat, now=NOW + timedelta(minutes=2)) == (1, 0)
+        assert [p[2]["event"] for p in hook.posts] == ["opened", "resolved"]
+        assert _row(cat, opened["id"]).notified_at == NOW + timedelta(minutes=2)
+    finally:
+        cat.dispose()
