@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from crawler.links import _REGULATION_WORDS, pdf_links
 from pantau import wilayah
 
 FAMILIES = ("jdihn_feed", "ildis", "baghukum", "jdihcms", "acehdih", "wordpress", "drupal",
@@ -73,12 +74,6 @@ _NEEDED = {"ildis": 2, "baghukum": 2, "jdihcms": 1, "acehdih": 1, "wordpress": 1
            "laravel": 1, "codeigniter": 1}
 _ORDER = ("baghukum", "jdihcms", "ildis", "acehdih", "wordpress", "drupal", "laravel",
           "codeigniter")
-_PDF_HREF = re.compile(r"\.pdf(?:$|[?#])|/(?:download|unduh|file|files|storage|uploads|dokumen)/"
-                       r"|download\.php", re.IGNORECASE)
-# what a row or link says when the file is a regulation ("unduh"/"download" say nothing: every
-# brochure is downloadable)
-_REGULATION_WORDS = re.compile(r"\b(?:peraturan|perda|perbup|perwal|pergub|keputusan|kepbup|"
-                               r"instruksi|surat edaran|qanun)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -89,12 +84,14 @@ class Fingerprint:
     markers: list[str] = field(default_factory=list)
     records: int = 0                 # JDIHN records in a feed
     pdf_links: int = 0               # links that look like regulation files
+    regulation_links: int = 0        # links to a regulation: its file, or a page titled as one
     listing_url: str | None = None   # the listing the site links (ILDIS, jdih-cms)
     record_regions: Counter = field(default_factory=Counter)  # feed records' issuing bodies
 
     def as_dict(self) -> dict:
         return {"family": self.family, "markers": self.markers[:8], "records": self.records,
-                "pdf_links": self.pdf_links, "listing_url": self.listing_url}
+                "pdf_links": self.pdf_links, "regulation_links": self.regulation_links,
+                "listing_url": self.listing_url}
 
 
 def is_portal(host: str | None) -> bool:
@@ -165,7 +162,9 @@ def fingerprint(url: str, body: bytes, content_type: str | None = None,
         found.setdefault("codeigniter", []).append("ci_session cookie")
     family = next((f for f in _ORDER if len(found.get(f, ())) >= _NEEDED[f]), "unknown")
     fp = Fingerprint(family, found.get(family, []))
-    fp.pdf_links = len(pdf_links(url, text))
+    files = pdf_links(url, text)
+    fp.pdf_links = len(files)
+    fp.regulation_links = len(regulation_links(url, text, files))
     fp.listing_url = _listing_link(url, text, family)
     return fp
 
@@ -179,31 +178,54 @@ def _listing_link(url: str, text: str, family: str) -> str | None:
     return urljoin(url, m.group(1)) if m else None
 
 
-def pdf_links(url: str, html: str) -> list[tuple[str, str]]:
-    """(absolute URL, context text) of the links on a page that look like regulation files: a
-    ``.pdf``, or a download/file path whose link text or row names a regulation."""
+# a regulation's title as listings write it: "Peraturan Bupati Batang Nomor 30 Tahun 2024",
+# "Qanun Kabupaten Aceh Besar Nomor 3 Tahun 2023", "Perwal No. 5 Th 2022"
+_TITLE = re.compile(r"\b(?:peraturan|perda|perbup|perwal|pergub|perwali|keputusan|kepbup|kepwal|"
+                    r"kepgub|instruksi|surat edaran|qanun)\b.{0,120}?\b(?:nomor|no\.?)\s*"
+                    r"[\w./-]+.{0,60}?\b(?:tahun|th\.?)\s*(?:19|20)\d{2}\b",
+                    re.IGNORECASE | re.DOTALL)
+_LISTING_WORDS = re.compile(r"produk[\s_-]*hukum|peraturan|dokumen|regulasi|qanun|perda\b|"
+                            r"/dih/produk", re.IGNORECASE)
+
+
+def regulation_links(url: str, html: str, files: list[tuple[str, str]] | None = None
+                     ) -> list[str]:
+    """Links on a page that lead to a regulation: a file link whose row or text names a
+    regulation (``pdf_links``), or any link whose text reads as a regulation's title (a detail
+    page). A brochure PDF or a news item is no evidence that a site publishes regulations."""
+    out = [u for u, ctx in (files if files is not None else pdf_links(url, html))
+           if _REGULATION_WORDS.search(ctx) or _REGULATION_WORDS.search(urlsplit(u).path)]
     try:
         sel = Selector(text=html or "<html></html>", type="html")
-    except Exception:  # noqa: BLE001 - any unparseable page simply has no links
+    except Exception:  # noqa: BLE001
+        return out
+    for a in sel.xpath("//a[@href]"):
+        label = " ".join(" ".join(a.xpath(".//text()").getall()).split())
+        if _TITLE.search(label):
+            out.append(urljoin(url, a.attrib["href"].strip()))
+    return list(dict.fromkeys(out))
+
+
+def listing_candidates(url: str, html: str, limit: int = 3) -> list[str]:
+    """Same-site links a home page gives to its listing of regulations ("Produk Hukum",
+    ``/dokumen``, ``/dih/produk``), most likely first."""
+    try:
+        sel = Selector(text=html or "<html></html>", type="html")
+    except Exception:  # noqa: BLE001
         return []
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    host = urlsplit(url).hostname
+    out: list[str] = []
     for a in sel.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
         absolute = urljoin(url, href)
-        if not absolute.startswith(("http://", "https://")) or absolute in seen:
+        if urlsplit(absolute).hostname != host or absolute.rstrip("/") == url.rstrip("/"):
             continue
         label = " ".join(" ".join(a.xpath(".//text()").getall()).split())
-        row = " ".join(" ".join(a.xpath("./ancestor::*[self::tr or self::li or self::article]"
-                                        "[1]//text()").getall()).split())
-        path = urlsplit(absolute).path.lower()
-        if path.endswith(".pdf") or (_PDF_HREF.search(absolute)
-                                     and _REGULATION_WORDS.search(f"{label} {row} {path}")):
-            seen.add(absolute)
-            out.append((absolute, row or label))
-    return out
+        if _TITLE.search(label) or urlsplit(absolute).path.lower().endswith(".pdf"):
+            continue  # a regulation itself, not the listing
+        if _LISTING_WORDS.search(label) or _LISTING_WORDS.search(urlsplit(absolute).path):
+            out.append(absolute.split("#", 1)[0])
+    return list(dict.fromkeys(out))[:limit]
 
 
 # --------------------------------------------------------------------------- which region

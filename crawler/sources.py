@@ -5,8 +5,11 @@ Each entry names one source; its ``kind`` picks the base spider (``crawler.spide
 - ``jdihn_feed``: a JDIH member's JDIHN integration feed (JSON records with ``judul``,
   ``noPeraturan``, ``teuBadan``, ``urlDownload`` …, as BPHN's ILDIS integration documents it);
 - ``jdih_cms:<family>``: the HTML site of a common JDIH CMS: ``jdih_cms:baghukum`` (the
-  CodeIgniter CMS of JDIH Batang; ``tags`` selects the listings) or ``jdih_cms:ildis`` (BPHN's
-  ILDIS, Yii2; ``url`` is a listing such as ``/dokumen/peraturan``);
+  CodeIgniter CMS of JDIH Batang; ``tags`` selects the listings), ``jdih_cms:ildis`` (BPHN's
+  ILDIS, Yii2; ``url`` is a listing such as ``/dokumen/peraturan``) or ``jdih_cms:jdihcms`` (the
+  Laravel JDIH CMS; its JSON API, else its HTML listing); ``jdih_cms:generic`` reads any other
+  site by its links (``url`` its home or listing page; documents found so carry
+  ``"confidence": "generic"`` in their record);
 - ``bpk``: peraturan.bpk.go.id, searched with ``keywords`` and ``jenis`` and kept to the
   ``regions`` (or ``region``) configured; ``regions: all`` keeps every one of the 552 regions;
 - ``news``: news articles, listed in ``urls`` or linked from an index page at ``url``.
@@ -30,7 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pantau import wilayah
 
-KINDS = ("jdihn_feed", "jdih_cms:baghukum", "jdih_cms:ildis", "bpk", "news")
+KINDS = ("jdihn_feed", "jdih_cms:baghukum", "jdih_cms:ildis", "jdih_cms:jdihcms",
+         "jdih_cms:generic", "bpk", "news")
 # How often a source is crawled again when its entry does not say (``recrawl``).
 DEFAULT_RECRAWL = {"jdihn_feed": timedelta(days=1), "news": timedelta(days=1),
                    "bpk": timedelta(days=7), "jdih_cms": timedelta(days=7)}

@@ -1,4 +1,5 @@
-"""The spiders for the HTML sites of two common JDIH CMS families.
+"""The spiders for the HTML sites of two common JDIH CMS families (the Laravel JDIH CMS has its
+own module, ``jdihcms``; any other site is read by ``generic``).
 
 - ``jdih_cms:baghukum``: the CodeIgniter "baghukum-jdih" CMS of JDIH Kabupaten Batang. The
   listing is loaded by AJAX: ``POST /page/load_data_dokumen_tag/<page>`` with the form fields

@@ -23,6 +23,8 @@ SAMPLES = {
     "jdihn_feed": ({}, "https://jdih.example.go.id/x"),
     "jdih_cms:baghukum": ({"tags": ["sosial"]}, "https://jdih.example.go.id/x"),
     "jdih_cms:ildis": ({}, "https://jdih.example.go.id/x"),
+    "jdih_cms:jdihcms": ({}, "https://jdih.example.go.id/x"),
+    "jdih_cms:generic": ({}, "https://jdih.example.go.id/x"),
     "bpk": ({"regions": ["33.25", "33.75"], "jenis": ["perbup"]},
             "https://jdih.example.go.id/Search?keywords=Kabupaten+Batang&jenis=23&p=1"),
     "news": ({}, "https://jdih.example.go.id/x"),
