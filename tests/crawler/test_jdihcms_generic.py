@@ -11,13 +11,16 @@ loopback into a catalogue.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import scrapy
+import yaml
 from scrapy.http import HtmlResponse, Response as ScrapyResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy import func, select
 from twisted.python.failure import Failure
 
 from crawler.events import CrawlProblem, ListingParsed
@@ -25,9 +28,15 @@ from crawler.fingerprint import fingerprint
 from crawler.sources import SourceConfig
 from crawler.spiders.generic import (MAX_DEPTH, GenericSpider, file_name_title,
                                      regulation_title)
-from crawler.spiders.jdihcms import JdihcmsSpider
+from crawler.spiders.jdihcms import JdihcmsSpider, listing_cards
+from katalog.db import Catalogue
+from katalog.models import Document, DocumentFile, Sighting, Source, SourceRun
+from pantau import legal
+from pantau.settings import load_settings
+from tests.crawler.fixture_site import run_crawl
 from tests.crawler.world.model import Request, WorldDoc, WorldSite
-from tests.crawler.world.sites import generic, jdihcms
+from tests.crawler.world.server import World, env
+from tests.crawler.world.sites import generic, jdihcms, start_path
 from tests.nlp.pdfmaker import PageSpec, make_pdf
 
 
@@ -135,7 +144,6 @@ def identities(items: list[dict]) -> set[tuple]:
 
 
 def expected(docs: list[WorldDoc]) -> set[tuple]:
-    from pantau import legal
     return {(legal.normalise_jenis(d.jenis)[1], d.nomor, d.tahun, d.region_code) for d in docs}
 
 
@@ -214,7 +222,6 @@ def test_jdihcms_reads_a_detail_page_like_the_api_record():
     assert p12["record"]["heading"] == "Peraturan Wali Kota Nomor 12 Tahun 2020"
     # a listing page's cards: category badge, heading, the PDF of the cover image
     page = answer(jdihcms.render, site, f"http://{site.host}{jdihcms.LISTING}")
-    from crawler.spiders.jdihcms import listing_cards
     cards = listing_cards(page)
     assert [c["judul"] for c in cards][:2] == ["Peraturan Wali Kota Nomor 1 Tahun 2024",
                                                "Peraturan Wali Kota Nomor 40 Tahun 2023"]
@@ -349,3 +356,99 @@ def test_generic_respects_max_pages():
     pages = [u for u in walk.fetched if "sitemap" not in u]
     assert len(pages) == 3
     assert walk.of(ListingParsed)
+
+
+# --------------------------------------------------------------------------- end to end
+
+def _counts(cat) -> dict:
+    with cat.session() as s:
+        return {m.__name__: s.scalar(select(func.count()).select_from(m))
+                for m in (Document, DocumentFile, Sighting)}
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """Three sites crawled twice through the world's server: a jdih-cms with its API, one
+    without, and a generic Bagian Hukum site (one document only in its sitemap)."""
+    tmp = tmp_path_factory.mktemp("jdihcms-generic")
+    settings = load_settings(data_dir=str(tmp / "var"), config_file=str(tmp / "none.toml"))
+    cat = Catalogue(settings)
+    cat.init()
+    sites = {"w-jdihcms-api": jdihcms_site(),
+             "w-jdihcms-html": jdihcms_site(host="jdih.semarangkota.go.id", region="33.74",
+                                            name="Kota Semarang", docs=SEMARANG, api=False),
+             "w-generic": generic_site(sitemap_only=1)}
+    kinds = {"w-jdihcms-api": "jdih_cms:jdihcms", "w-jdihcms-html": "jdih_cms:jdihcms",
+             "w-generic": "jdih_cms:generic"}
+    with World(list(sites.values())) as world:
+        hosts = world.write_hosts_file(tmp / "hosts")
+        f = tmp / "sources.yaml"
+        f.write_text(yaml.safe_dump({"sources": [
+            {"name": name, "kind": kinds[name], "region": site.region_code,
+             "url": world.base(site.host) + start_path(site), "rate_limit": 0,
+             "retry_backoff": 0.3} for name, site in sites.items()]}), encoding="utf-8")
+        first = {r["name"]: r for r in run_crawl(f, settings.data_dir, env=env(hosts))}
+        hits_first = len(world.hits)
+        after_first = _counts(cat)
+        second = {r["name"]: r for r in run_crawl(f, settings.data_dir, env=env(hosts))}
+        after_second = _counts(cat)
+        assert world.errors == []
+        hits = list(world.hits)
+    yield {"cat": cat, "sites": sites, "first": first, "second": second, "hits": hits,
+           "hits_first": hits_first, "after_first": after_first, "after_second": after_second}
+    cat.dispose()
+
+
+def test_every_document_is_catalogued_under_its_region_with_its_pdf(crawled):
+    want = {}
+    for site in crawled["sites"].values():
+        for d in site.docs:
+            want[f"{legal.normalise_jenis(d.jenis)[1]}/{d.region_code}/{d.tahun}/{d.nomor}"] = d
+    with crawled["cat"].session() as s:
+        docs = {d.reg_key: d for d in s.scalars(select(Document))}
+        assert sorted(docs) == sorted(want)
+        for key, d in want.items():
+            doc = docs[key]
+            assert doc.region_code == d.region_code, key
+            assert [(f.role, f.sha256) for f in doc.files] == \
+                [("utama", hashlib.sha256(d.pdf).hexdigest())], key
+    for name, run in crawled["first"].items():
+        assert run["docs_new"] == len(crawled["sites"][name].docs) and run["errors"] == 0, run
+
+
+def test_generic_finds_carry_their_confidence_and_the_others_do_not(crawled):
+    with crawled["cat"].session() as s:
+        marks = {}
+        for sg in s.scalars(select(Sighting).where(Sighting.record != {})):
+            marks.setdefault(sg.source.name, set()).add(sg.record.get("confidence"))
+        src = {x.id: x.name for x in s.scalars(select(Source))}
+        seen = {src[r.source_id]: r.stats.get("pantau/family_seen")
+                for r in s.scalars(select(SourceRun))}
+    assert marks == {"w-generic": {"generic"}, "w-jdihcms-api": {None}, "w-jdihcms-html": {None}}
+    assert seen == {"w-jdihcms-api": "jdihcms", "w-jdihcms-html": "jdihcms", "w-generic": "unknown"}
+
+
+def test_what_each_crawl_asked_for(crawled):
+    first = crawled["hits"][:crawled["hits_first"]]
+    paths = {(host, path.split("?")[0]) for _, host, _, path, _ in first}
+    api, html, gen = (crawled["sites"][n].host for n in ("w-jdihcms-api", "w-jdihcms-html",
+                                                        "w-generic"))
+    # the API site is read through its API alone; the other through its listing (its API 404)
+    assert not any(h == api and p.startswith(jdihcms.LISTING) for h, p in paths)
+    assert (html, jdihcms.API) in paths and (html, jdihcms.LISTING) in paths
+    # no draft, brochure, report or Renstra was fetched, on any site
+    for word in ("rancangan", "brosur", "Laporan", "renstra"):
+        assert not any(word in p for _, _, _, p, _ in first), word
+    assert all(status in (200, 404) for _, _, _, _, status in first)
+    assert (gen, "/sitemap-file.xml") in paths
+
+
+def test_a_second_crawl_adds_nothing(crawled):
+    assert crawled["after_second"] == crawled["after_first"]
+    for run in crawled["second"].values():
+        assert run["docs_new"] == 0 and run["files_new"] == 0 and run["errors"] == 0, run
+    second = crawled["hits"][crawled["hits_first"]:]
+    api = crawled["sites"]["w-jdihcms-api"].host
+    # the API answered 304 (its ETag was kept): no PDF of that site fetched again
+    assert any(h == api and "/api/" in p and st == 304 for _, h, _, p, st in second)
+    assert not any(p.endswith(".pdf") for _, _, _, p, _ in second)
