@@ -204,6 +204,11 @@ def source_name(site: JdihSite) -> str:
 def site_source(site: JdihSite, **overrides) -> SourceConfig:
     """The source a verified site becomes: its family's spider (the generic listing spider for a
     family without one), the feed when discovery found one, its region, and its evidence."""
+    return SourceConfig.model_validate(site_entry(site, **overrides))
+
+
+def site_entry(site: JdihSite, **overrides) -> dict:
+    """:func:`site_source` as a ``sources.yaml`` entry (what ``pantau sources export`` writes)."""
     if site.status != "verified":
         raise ValueError(f"{site.url}: only a verified site becomes a source ({site.status})")
     probe = site.probe or {}
@@ -219,12 +224,17 @@ def site_source(site: JdihSite, **overrides) -> SourceConfig:
     entry = {"name": source_name(site), "kind": kind, "url": url, "region": site.region_code,
              "rate_limit": 3.0, "retry_backoff": 10.0, "recrawl": "7d", "verified": verified,
              **overrides}
-    return SourceConfig.model_validate(entry)
+    return entry
 
 
 def registry_sources(cat: Catalogue, **overrides) -> list[SourceConfig]:
     """Every verified site as a source; never an unverified, rejected or unreachable one."""
     return [site_source(site, **overrides) for site in sites(cat, status="verified")]
+
+
+def registry_entries(cat: Catalogue, **overrides) -> list[dict]:
+    """:func:`registry_sources` as ``sources.yaml`` entries."""
+    return [site_entry(site, **overrides) for site in sites(cat, status="verified")]
 
 
 def with_registry(cat: Catalogue, configured: list[SourceConfig], **overrides) -> list[SourceConfig]:

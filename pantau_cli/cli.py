@@ -109,7 +109,9 @@ def _crawl(cat, sources_file: str, only: list[str], *, due: bool = False, since=
     from crawler.runner import crawl as run_crawl
     from crawler.sources import load_sources
     import signal
-    sources = load_sources(Path(sources_file))
+    from crawler.registry import with_registry
+    # the configured sources, plus every registry site discovery verified (never an unverified one)
+    sources = with_registry(cat, load_sources(Path(sources_file)))
     try:
         summaries = run_crawl(cat, sources, only=only or None, due=due, since=since,
                               log_level="WARNING")
@@ -121,6 +123,85 @@ def _crawl(cat, sources_file: str, only: list[str], *, due: bool = False, since=
     return [f"{r.name}: {r.status} ({r.finish_reason}) — {r.requests} permintaan, {r.items} item, "
             f"{r.docs_new} dokumen baru, {r.docs_updated} diperbarui, {r.docs_unchanged} tetap, "
             f"{r.files_new} berkas baru, {r.errors} galat" for r in summaries]
+
+
+@main.group()
+def sources() -> None:
+    """Registri situs JDIH daerah dan penemuannya (the regional JDIH registry and discovery)."""
+
+
+@sources.command("discover")
+@click.option("--region", "regions", multiple=True,
+              help="Kode wilayah Kemendagri (dapat diulang); default: semua wilayah tanpa situs "
+                   "terverifikasi")
+@click.option("--registry", "registry_file", type=click.Path(exists=True, dir_okay=False),
+              help="Berkas registri (default: crawler/data/jdih_registry.csv)")
+@click.option("--delay", type=float, default=2.0, show_default=True,
+              help="Detik antar permintaan ke satu host")
+@click.option("--timeout", type=float, default=20.0, show_default=True)
+@click.option("--retry-backoff", type=float, default=10.0, show_default=True,
+              help="Detik sebelum mencoba ulang alamat yang gagal (sekali)")
+@click.option("--recheck-days", type=float, default=30.0, show_default=True,
+              help="Alamat yang diperiksa dalam N hari terakhir dilewati")
+@click.option("--max-minutes", type=float, default=180.0, show_default=True)
+@click.option("--port", type=int, default=None,
+              help="Tanya setiap host pada port ini lewat http (dunia uji loopback, cermin lokal)")
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON")
+@click.pass_obj
+def sources_discover(settings: Settings, regions: tuple[str, ...], registry_file: str | None,
+                     delay: float, timeout: float, retry_backoff: float, recheck_days: float,
+                     max_minutes: float,
+                     port: int | None, as_json: bool) -> None:
+    """Cari situs JDIH tiap wilayah: alamat registri, lalu pola nama domain; periksa, sidik
+    jenis CMS-nya, dan catat putusan beserta alasannya (find each region's JDIH site)."""
+    from datetime import timedelta
+    from crawler.discovery import Policy, discover
+    from crawler.registry import RegistryError, load_registry
+    cat = _catalogue(settings)
+    try:
+        registry = load_registry(registry_file)
+    except RegistryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    policy = Policy(schemes=("http",) if port else ("https", "http"), port=port, delay=delay,
+                    timeout=timeout, retry_backoff=retry_backoff,
+                    recheck=timedelta(days=recheck_days),
+                    max_seconds=max_minutes * 60)
+    try:
+        report = discover(cat, registry, list(regions) or None, policy)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    rows = [{"region": c.region, "url": c.url, "origin": c.origin, "status": v.status,
+             "reason": v.reason, "family": v.family} for c, v in report.results]
+    if as_json:
+        click.echo(json.dumps({"regions": len(report.regions), "checked": len(rows),
+                               "skipped": report.skipped, "counts": report.counts(),
+                               "requests": report.requests, "elapsed": report.elapsed,
+                               "results": rows}, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['region']} {r['url']}: {r['status']}"
+                   + (f" ({r['family']})" if r["family"] else "")
+                   + (f" — {r['reason']}" if r["reason"] else ""))
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts().items())) or "tidak ada"
+    click.echo(f"{len(report.regions)} wilayah, {len(rows)} alamat diperiksa ({counts}); "
+               f"{report.skipped} dilewati (baru diperiksa), {report.requests} permintaan, "
+               f"{report.elapsed:.0f} detik")
+
+
+@sources.command("list")
+@click.option("--status", type=click.Choice(["unverified", "verified", "rejected", "unreachable",
+                                             "blocked"]))
+@click.option("--region", "regions", multiple=True, help="Kode wilayah (dapat diulang)")
+@click.pass_obj
+def sources_list(settings: Settings, status: str | None, regions: tuple[str, ...]) -> None:
+    """Daftar alamat JDIH di katalog dengan status dan buktinya (registry rows and verdicts)."""
+    from crawler.registry import load_registry, sites, sync_registry
+    cat = _catalogue(settings)
+    sync_registry(cat, load_registry())
+    for site in sites(cat, regions=list(regions) or None, status=status):
+        when = site.checked_at.date().isoformat() if site.checked_at else "belum diperiksa"
+        click.echo(f"{site.region_code} {site.url} [{site.status}] {site.family or '-'} {when}"
+                   + (f" — {site.reason}" if site.reason else ""))
 
 
 @main.command()

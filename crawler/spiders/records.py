@@ -27,7 +27,8 @@ _NOMOR_PREFIX = re.compile(r"^(?:nomor|no\.?)\s*", re.IGNORECASE)
 _PHP_NOISE = re.compile(r"A PHP Error was encountered|Severity:\s*(?:Notice|Warning)|"
                         r"Message:\s+Undefined|Filename:\s*\S+\.php", re.IGNORECASE)
 # Document types a JDIH lists that are not regulations: drafts, academic papers, books, court
-# decisions. Skipped by the HTML spiders unless the source's ``jenis`` asks for them.
+# decisions. Skipped by every regulation spider (a JDIHN feed lists drafts too) unless the
+# source's ``jenis`` asks for them.
 NOT_REGULATION = re.compile(r"^\s*(?:abstrak\s+)?(?:rancangan|naskah\s+akademi|monografi|artikel|"
                             r"putusan|buku|majalah|katalog|propemperda|prolegda|analisis|"
                             r"kajian|terjemahan|risalah)", re.IGNORECASE)
@@ -150,9 +151,13 @@ class RegulationRecords:
             type_text.strip().lower() in self._jenis_filter
 
     def record_to_item(self, rec: Record, page_url: str) -> dict | None:
-        """The ``DocumentItem`` fields for one record (None when filtered out by ``jenis``)."""
+        """The ``DocumentItem`` fields for one record (None when filtered out by ``jenis``, or a
+        listed type that is no regulation)."""
         feed_url = self.source.url or page_url
         jenis_text = as_text(rec.get("jenis", "bentuk", "jenisPeraturan"))
+        if not self.wants_type(jenis_text):  # a draft or a book a feed lists with the rules
+            self.count("pantau/skipped_not_regulation")
+            return None
         singkatan = as_text(rec.get("singkatanJenis", "singkatan"))
         src_region = wilayah.by_code().get(self.source.region or "")
         hit = normalise_jenis(jenis_text, singkatan,

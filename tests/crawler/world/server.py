@@ -114,6 +114,18 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a crawler's timeout, a refused robots.txt) is no error of the
+        world; anything else is printed as usual."""
+        import sys
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class World:
     """The world's server in a daemon thread (a context manager)::
 
@@ -136,7 +148,7 @@ class World:
         self.errors: list[tuple[str, str, str]] = []            # (host, path, traceback)
         self._lock = threading.Lock()
         self._renderers: dict[str, object] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.world = self
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
