@@ -116,6 +116,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # a hundred crawlers connect at once: with socketserver's default backlog of 5 the kernel
+    # drops their SYNs and they retry after 1, 3, 7, 15, 31 s (a stall that is not the crawler's)
+    request_queue_size = 1024
 
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up (a crawler's timeout, a refused robots.txt) is no error of the
