@@ -54,6 +54,7 @@ def discovered(tmp_path_factory):
         hosts = world.write_hosts_file(tmp / "hosts")
         registry = spec.write_registry(tmp / "registry.csv")
         first = _discover(data_dir, world, registry, hosts, regions)
+        discovery_peak = dict(world.peak)
         time.sleep(SLOW_SECONDS)  # a slow site answers the request discovery gave up on
         hits_after_first = len(world.hits)
         second = _discover(data_dir, world, registry, hosts, regions)
@@ -62,10 +63,14 @@ def discovered(tmp_path_factory):
         # the sources only discovery's verified rows become, read fast on loopback
         sources = registry_entries(cat, rate_limit=0, retry_backoff=0.3)
         (tmp / "sources.yaml").write_text(yaml.safe_dump({"sources": sources}), encoding="utf-8")
+        world.reset_peaks()
+        crawl_from = len(world.hits)
         crawl = run_crawl(tmp / "sources.yaml", data_dir, env=env(hosts), timeout=900)
+        crawl_peak, crawl_hits = dict(world.peak), world.hits[crawl_from:]
         yield {"spec": spec, "world": world, "cat": cat, "first": first, "second": second,
                "hits": (hits_after_first, hits_after_second), "crawl": crawl,
-               "sources": sources, "regions": regions, "errors": list(world.errors)}
+               "sources": sources, "regions": regions, "errors": list(world.errors),
+               "peaks": (discovery_peak, crawl_peak), "crawl_hits": crawl_hits}
         cat.dispose()
 
 
@@ -186,6 +191,21 @@ def test_crawl_of_the_discovered_sources_puts_every_document_on_its_region(disco
     # nothing the crawl brought in is on a region other than its site's
     site_region = {f"jdih-{s.region_code}-{s.host}": s.region_code for s in spec.crawlable()}
     assert all(region == site_region[name] for region, _, name in rows if name in site_region)
+
+
+def test_discovery_and_crawl_are_polite(discovered):
+    discovery_peak, crawl_peak = discovered["peaks"]
+    # discovery asks one thing at a time of a host; a crawl at most two (CONCURRENT_REQUESTS_PER_
+    # DOMAIN), and reads robots.txt before anything else
+    # (a slow site is still sleeping on the request discovery gave up on when the retry comes)
+    slow = {s.host for s in discovered["spec"].sites if s.options.get("slow")}
+    assert discovery_peak and max(n for h, n in discovery_peak.items() if h not in slow) == 1
+    assert crawl_peak and max(crawl_peak.values()) <= 2
+    first: dict[str, str] = {}
+    for _, host, _, path, _ in discovered["crawl_hits"]:
+        first.setdefault(host, path)
+    assert len(first) == len(discovered["sources"])
+    assert set(first.values()) == {"/robots.txt"}
 
 
 # --------------------------------------------------------------------------- pure judging

@@ -71,6 +71,13 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = parts.path or "/"
         site = world.live.get(host)
+        world._enter(host)
+        try:
+            self._answer(world, site, host, method, parts, path, body)
+        finally:
+            world._leave(host)
+
+    def _answer(self, world, site, host, method, parts, path, body) -> None:
         if site is None:
             resp = Response(404, {"Content-Type": "text/plain; charset=utf-8"}, b"no such site")
         else:
@@ -148,6 +155,9 @@ class World:
         self.by_host = by_host
         self.live = {h: s for h, s in by_host.items() if dead_kind(s) is None}
         self.hits: list[tuple[float, str, str, str, int]] = []  # (time, host, method, path, status)
+        # requests being answered per host now, and the most at once since reset_peaks()
+        self.in_flight: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
         self.errors: list[tuple[str, str, str]] = []            # (host, path, traceback)
         self._lock = threading.Lock()
         self._renderers: dict[str, object] = {}
@@ -173,6 +183,21 @@ class World:
             with self._lock:
                 self.errors.append((site.host, req.path, tb))
             return Response(500, {"Content-Type": "text/plain; charset=utf-8"}, tb.encode())
+
+    def _enter(self, host: str) -> None:
+        with self._lock:
+            n = self.in_flight.get(host, 0) + 1
+            self.in_flight[host] = n
+            self.peak[host] = max(self.peak.get(host, 0), n)
+
+    def _leave(self, host: str) -> None:
+        with self._lock:
+            self.in_flight[host] -= 1
+
+    def reset_peaks(self) -> None:
+        """Start counting the most requests one host answered at once afresh (per phase)."""
+        with self._lock:
+            self.peak = {h: n for h, n in self.in_flight.items() if n}
 
     def _hit(self, host: str, method: str, path: str, status: int) -> None:
         with self._lock:
