@@ -24,6 +24,12 @@ def host_allowed(url: str, domains: list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+def site_root(url: str) -> str:
+    """The root of ``url``'s site: ``https://jdih.example.go.id/`` (its port kept)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 class SourceSpider(scrapy.Spider):
     """A spider bound to one ``SourceConfig``; its instance name is the source's name.
 

@@ -155,7 +155,6 @@ class BpkSpider(RegulationRecords, SourceSpider):
 
     def __init__(self, source, **kwargs: Any):
         super().__init__(source, **kwargs)
-        self.init_jenis_filter()
         self.regions = set(source.wanted_regions)  # today's codes
         codes: list[str] = []
         for j in source.jenis:
@@ -354,7 +353,6 @@ class BpkSpider(RegulationRecords, SourceSpider):
         }
         item = self.record_to_item(Record(rec), url)
         if item is None:
-            self.count("pantau/skipped_jenis")
             return
         region = self.detail_region(item, teu, judul, card, heading, url)
         if region.status == "ok":

@@ -44,7 +44,7 @@ from twisted.python.failure import Failure
 from crawler.errors import download_failure_reason
 from crawler.events import ListingParsed
 from crawler.links import pdf_links
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, site_root
 from crawler.spiders.records import Record, RegulationRecords, parse_title
 
 CONFIDENCE = "generic"
@@ -143,9 +143,7 @@ class GenericSpider(RegulationRecords, SourceSpider):
 
     def __init__(self, source, **kwargs: Any):
         super().__init__(source, **kwargs)
-        self.init_jenis_filter()
-        parts = urlsplit(source.url)
-        self.site = f"{parts.scheme}://{parts.netloc}/"
+        self.site = site_root(source.url)
         self.sitemap_url = urljoin(self.site, "sitemap.xml")
         self._queued: set[str] = set()
         self._pages = 0
@@ -274,8 +272,7 @@ class GenericSpider(RegulationRecords, SourceSpider):
         """The ``DocumentItem`` fields for one regulation found by its links."""
         for f, _ in files:
             self._taken.add(f)
-        if not self.wants_type(title):
-            self.count("pantau/skipped_not_regulation")
+        if self.skips_type(title):  # a draft's title may name the jenis it drafts
             return None
         by_role: dict[str, list[str]] = {"utama": [], "abstrak": [], "lampiran": []}
         for f, role in files:
@@ -287,7 +284,6 @@ class GenericSpider(RegulationRecords, SourceSpider):
                "urlLampiran": by_role["lampiran"], "urlDetailPeraturan": url}
         item = self.record_to_item(Record(rec), page)
         if item is None:
-            self.count("pantau/skipped_jenis")
             return None
         if self.too_old(year=item["tahun"]):
             return None

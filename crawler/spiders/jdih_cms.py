@@ -26,14 +26,14 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import TextResponse
 from scrapy.selector import Selector
 
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, site_root
 from crawler.spiders.records import Record, RegulationRecords, as_year
 
 _API_KEY = re.compile(r"""\bapi_key\b['"]?\s*[:=]\s*['"]([^'"\s]{4,})['"]""")
@@ -117,9 +117,7 @@ class BaghukumSpider(RegulationRecords, SourceSpider):
 
     def __init__(self, source, **kwargs: Any):
         super().__init__(source, **kwargs)
-        self.init_jenis_filter()
-        parts = urlsplit(source.url)
-        self.site = f"{parts.scheme}://{parts.netloc}/"
+        self.site = site_root(source.url)
 
     async def start(self):
         # the page carries the api_key the listing needs: never a 304 here
@@ -169,8 +167,7 @@ class BaghukumSpider(RegulationRecords, SourceSpider):
         cards = baghukum_cards(html, self.site)
         fresh = 0
         for card in cards:
-            if not self.wants_type(card["jenis"] or card["judul"]):
-                self.count("pantau/skipped_not_regulation")
+            if self.skips_type(card["jenis"] or card["judul"]):
                 continue
             if self.too_old(year=card["tahun"]):
                 continue
@@ -204,12 +201,8 @@ class BaghukumSpider(RegulationRecords, SourceSpider):
             "urlAbstrak": abstrak[0] if abstrak else None,
             "urlDetailPeraturan": response.url,
         }
-        if not self.wants_type(rec["jenis"]):
-            self.count("pantau/skipped_not_regulation")
-            return
         item = self.record_to_item(Record(rec), response.url)
         if item is None:
-            self.count("pantau/skipped_jenis")
             return
         item["record"] = {**rows, "files": [u for u, _ in files],
                           "listing": {k: card.get(k) for k in ("judul", "jenis", "pdf")}}
@@ -262,7 +255,6 @@ class IldisSpider(RegulationRecords, SourceSpider):
 
     def __init__(self, source, **kwargs: Any):
         super().__init__(source, **kwargs)
-        self.init_jenis_filter()
         self._pages = 0
         self._details: set[str] = set()
 
@@ -286,8 +278,7 @@ class IldisSpider(RegulationRecords, SourceSpider):
             self._details.add(url)
             links += 1
             item_text = _text(a.xpath("./ancestor::div[contains(@class, 'item')][1]")) or title
-            if not self.wants_type(title):
-                self.count("pantau/skipped_not_regulation")
+            if self.skips_type(title):
                 continue
             if self.too_old(year=year_in(title) or year_in(item_text)):
                 continue
@@ -326,12 +317,8 @@ class IldisSpider(RegulationRecords, SourceSpider):
             "urlAbstrak": roles["abstrak"][0] if roles["abstrak"] else None,
             "urlLampiran": roles["lampiran"], "urlDetailPeraturan": response.url,
         }
-        if not self.wants_type(rec["jenis"]):
-            self.count("pantau/skipped_not_regulation")
-            return
         item = self.record_to_item(Record(rec), response.url)
         if item is None:
-            self.count("pantau/skipped_jenis")
             return
         item["record"] = d
         yield item

@@ -40,7 +40,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.events import CrawlProblem, ListingParsed, Unchanged
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import SourceSpider, site_root
 from crawler.spiders.jdih_cms import year_in
 from crawler.spiders.jdihn_feed import decode_feed, next_page_number_url, unwrap
 from crawler.spiders.records import Record, RegulationRecords, as_text, clean_url, record_hash
@@ -105,9 +105,7 @@ class JdihcmsSpider(RegulationRecords, SourceSpider):
 
     def __init__(self, source, **kwargs: Any):
         super().__init__(source, **kwargs)
-        self.init_jenis_filter()
-        parts = urlsplit(source.url)
-        self.site = f"{parts.scheme}://{parts.netloc}/"
+        self.site = site_root(source.url)
         self.api_url = urljoin(self.site, API_PATH)
         self.listing_url = urljoin(self.site, LISTING_PATH)
         self._api_pages = 0
@@ -204,15 +202,11 @@ class JdihcmsSpider(RegulationRecords, SourceSpider):
 
     def api_item(self, raw: dict, rid: str) -> dict | None:
         rec = Record(raw)
-        if not self.wants_type(as_text(rec.get("jenis"))):
-            self.count("pantau/skipped_not_regulation")
-            return None
         if not rec.get("urlDetailPeraturan"):
             # the record's own address in the API (upstream has no link to the HTML page)
             rec = Record({**raw, "urlDetailPeraturan": f"{self.api_url}/{rid}"})
         item = self.record_to_item(rec, self.api_url)
         if item is None:
-            self.count("pantau/skipped_jenis")
             return None
         if self.too_old(item["tanggal_diundangkan"] or item["tanggal_ditetapkan"], item["tahun"]):
             return None
@@ -245,8 +239,7 @@ class JdihcmsSpider(RegulationRecords, SourceSpider):
             if card["detail"] in self._details:
                 continue
             self._details.add(card["detail"])
-            if not self.wants_type(card["jenis"] or card["judul"]):
-                self.count("pantau/skipped_not_regulation")
+            if self.skips_type(card["jenis"] or card["judul"]):
                 continue
             if self.too_old(year=card["tahun"]):
                 continue
@@ -291,12 +284,8 @@ class JdihcmsSpider(RegulationRecords, SourceSpider):
             "urlLampiran": roles["utama"][1:] + roles["lampiran"],
             "urlDetailPeraturan": response.url,
         }
-        if not self.wants_type(rec["jenis"]):
-            self.count("pantau/skipped_not_regulation")
-            return
         item = self.record_to_item(Record(rec), response.url)
         if item is None:
-            self.count("pantau/skipped_jenis")
             return
         item["record"] = {**{k: v for k, v in d.items() if k != "files"},
                           "files": d["files"],

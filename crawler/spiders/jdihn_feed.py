@@ -161,7 +161,6 @@ class JdihnFeedSpider(RegulationRecords, SourceSpider):
 
     def __init__(self, source, **kwargs: Any):
         super().__init__(source, **kwargs)
-        self.init_jenis_filter()
         self._pages = 0
         self._seen_ids: set[str] = set()
 
@@ -200,7 +199,6 @@ class JdihnFeedSpider(RegulationRecords, SourceSpider):
                                    detail=f"{type(exc).__name__}: {exc}")
                 continue
             if item is None:
-                self.count("pantau/skipped_jenis")
                 continue
             if self.too_old(item["tanggal_diundangkan"] or item["tanggal_ditetapkan"],
                             item["tahun"]):

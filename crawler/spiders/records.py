@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from datetime import date, datetime, timezone
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 
@@ -126,37 +127,49 @@ def parse_title(judul: str, region_hint: str | None):
 class RegulationRecords:
     """Turns JDIHN-shaped records into ``DocumentItem`` dicts; mixed into the source spiders.
 
-    Needs ``self.source`` (a ``SourceConfig``). ``jenis`` in the source's entry filters records.
+    Needs ``self.source`` (a ``SourceConfig``) and ``self.count`` (``SourceSpider.count``).
+    ``jenis`` in the source's entry filters records.
     """
 
     source: Any
 
-    def init_jenis_filter(self) -> None:
-        self._jenis_filter: set[str] = set()
+    @cached_property
+    def jenis_filter(self) -> set[str]:
+        """The source's ``jenis`` as jenis codes (a name no code matches, lower-cased); empty
+        keeps every jenis. Read on first use, from the source the spider was given."""
+        kept: set[str] = set()
         for j in self.source.jenis:
             hit = normalise_jenis(j)
-            self._jenis_filter.add(hit[1] if hit else j.strip().lower())
+            kept.add(hit[1] if hit else j.strip().lower())
+        return kept
 
     def wanted(self, jenis: str | None, jenis_code: str | None) -> bool:
-        if not getattr(self, "_jenis_filter", None):
+        if not self.jenis_filter:
             return True
-        return bool({jenis_code, (jenis or "").lower()} & self._jenis_filter)
+        return bool({jenis_code, (jenis or "").lower()} & self.jenis_filter)
 
     def wants_type(self, type_text: str | None) -> bool:
         """False for a listed document type that is not a regulation (a draft, a naskah
         akademis, a book...), unless the source's ``jenis`` names it."""
         if not type_text or not NOT_REGULATION.match(type_text):
             return True
-        return bool(getattr(self, "_jenis_filter", None)) and \
-            type_text.strip().lower() in self._jenis_filter
+        return type_text.strip().lower() in self.jenis_filter
+
+    def skips_type(self, type_text: str | None) -> bool:
+        """True, and counted (``pantau/skipped_not_regulation``), when ``wants_type`` is False:
+        a listing checks a card's type with it before asking for the card's page or file."""
+        if self.wants_type(type_text):
+            return False
+        self.count("pantau/skipped_not_regulation")
+        return True
 
     def record_to_item(self, rec: Record, page_url: str) -> dict | None:
-        """The ``DocumentItem`` fields for one record (None when filtered out by ``jenis``, or a
-        listed type that is no regulation)."""
+        """The ``DocumentItem`` fields for one record; None, counted once with its reason, for a
+        listed type that is no regulation (``pantau/skipped_not_regulation``) or a jenis the
+        source's ``jenis`` leaves out (``pantau/skipped_jenis``)."""
         feed_url = self.source.url or page_url
         jenis_text = as_text(rec.get("jenis", "bentuk", "jenisPeraturan"))
-        if not self.wants_type(jenis_text):  # a draft or a book a feed lists with the rules
-            self.count("pantau/skipped_not_regulation")
+        if self.skips_type(jenis_text):  # a draft or a book a feed lists with the rules
             return None
         singkatan = as_text(rec.get("singkatanJenis", "singkatan"))
         src_region = wilayah.by_code().get(self.source.region or "")
@@ -195,6 +208,7 @@ class RegulationRecords:
             else:
                 tentang = judul  # the record sends only the subject ("tentang") part
         if not self.wanted(jenis, jenis_code):
+            self.count("pantau/skipped_jenis")
             return None
         files, seen = [], set()
         for role, names in (("utama", ("urlDownload", "url_download", "urlFile")),

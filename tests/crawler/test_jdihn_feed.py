@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import scrapy
 from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
 
 from crawler.events import CrawlProblem, ListingParsed
 from crawler.items import DocumentItem
@@ -156,6 +157,20 @@ def test_jenis_filter():
     assert [i.jenis_code for i in out] == ["perda"]
     out = items(run(spider(jenis=["Peraturan Bupati"]), [BATANG_30, perda]))
     assert [i.jenis_code for i in out] == ["perbup"]
+
+
+def test_each_skipped_record_is_counted_once_with_its_reason():
+    perda = dict(BATANG_30, idData="2", jenis="Peraturan Daerah", singkatanJenis="PERDA",
+                 judul="Peraturan Daerah Nomor 2 Tahun 2023 Tentang Penyelenggaraan Jaminan Sosial")
+    draft = dict(BATANG_30, idData="3", jenis="Rancangan Peraturan Bupati", singkatanJenis=None,
+                 judul="Rancangan Peraturan Bupati Tentang Jaminan Sosial")
+    crawler = get_crawler(JdihnFeedSpider)
+    sp = JdihnFeedSpider.from_crawler(
+        crawler, source=SourceConfig(name="t", kind="jdihn_feed", url=FEED, jenis=["perbup"]))
+    assert [i.jenis_code for i in items(run(sp, [BATANG_30, perda, draft]))] == ["perbup"]
+    stats = crawler.stats.get_stats()
+    assert (stats.get("pantau/skipped_jenis"), stats.get("pantau/skipped_not_regulation")) == \
+        (1, 1)
 
 
 def test_a_bad_record_does_not_stop_the_feed():
