@@ -22,10 +22,11 @@ import uuid
 from html import escape
 
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import (html_document, html_response, newest_first,
+                                               page_number, paginate, pdf_response,
+                                               sitemap_xml, tanggal, title, xml_response)
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pantau.test/world/acehdih")
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
 
 
 def start_path(site: WorldSite) -> str:
@@ -35,10 +36,6 @@ def start_path(site: WorldSite) -> str:
 
 def doc_uuid(doc: WorldDoc) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{doc.region_code}|{doc.jenis}|{doc.tahun}|{doc.nomor}"))
-
-
-def title(site: WorldSite, doc: WorldDoc) -> str:
-    return f"{doc.jenis} {site.region_name} Nomor {doc.nomor} Tahun {doc.tahun} tentang {doc.judul}"
 
 
 def render(site: WorldSite, req: Request) -> Response:
@@ -55,9 +52,8 @@ def render(site: WorldSite, req: Request) -> Response:
         return _detail(site, req, doc)
     m = re.fullmatch(r"/dih/file/([0-9a-f-]{36})\.pdf", req.path)
     if m and (doc := _by_uuid(site, m.group(1))):
-        return Response(200, {"Content-Type": "application/pdf",
-                              "Content-Disposition": f'inline; filename="{m.group(1)}.pdf"'},
-                        doc.pdf)
+        return pdf_response(doc.pdf,
+                            {"Content-Disposition": f'inline; filename="{m.group(1)}.pdf"'})
     return _page(site, req, "404 Tidak Ditemukan",
                  "<h1>404</h1><p>Halaman yang Anda cari tidak ditemukan.</p>", status=404)
 
@@ -66,7 +62,7 @@ def render(site: WorldSite, req: Request) -> Response:
 
 def _home(site: WorldSite, req: Request) -> Response:
     rows = "".join(f'<li class="list-group-item"><a href="{req.base}/dih/detail/{doc_uuid(d)}">'
-                   f'{escape(title(site, d))}</a></li>' for d in _newest_first(site)[:5])
+                   f'{escape(title(site, d))}</a></li>' for d in newest_first(site)[:5])
     body = f"""<section class="hero"><div class="container">
 <h1>Jaringan Dokumentasi dan Informasi Hukum {escape(site.region_name)}</h1>
 <p>Bagian Hukum Sekretariat Daerah {escape(site.region_name)}</p>
@@ -81,13 +77,8 @@ def _home(site: WorldSite, req: Request) -> Response:
 
 def _listing(site: WorldSite, req: Request) -> Response:
     size = int(site.options.get("page_size", 2))
-    docs = _newest_first(site)
-    pages = max(1, -(-len(docs) // size))
-    try:
-        page = max(1, int((req.query.get("page") or ["1"])[0]))
-    except ValueError:
-        page = 1
-    shown = docs[(page - 1) * size: page * size]
+    page = page_number(req)
+    pages, shown = paginate(newest_first(site), page, size)
     rows = "".join(f"""
 <tr><td>{(page - 1) * size + n}</td>
 <td><a href="{req.base}/dih/detail/{doc_uuid(d)}">{escape(title(site, d))}</a></td>
@@ -115,11 +106,9 @@ def _listing(site: WorldSite, req: Request) -> Response:
 
 
 def _detail(site: WorldSite, req: Request, doc: WorldDoc) -> Response:
-    t = doc.tanggal
-    tanggal = f"{t.day} {_MONTHS[t.month - 1]} {t.year}" if t else "-"
     meta = "".join(f"<tr><th>{label}</th><td>{escape(value)}</td></tr>" for label, value in (
         ("Jenis", doc.jenis), ("Nomor", doc.nomor), ("Tahun", str(doc.tahun)),
-        ("Tentang", doc.judul), ("Tanggal Penetapan", tanggal), ("Status", "Berlaku"),
+        ("Tentang", doc.judul), ("Tanggal Penetapan", tanggal(doc.tanggal)), ("Status", "Berlaku"),
         ("Pemrakarsa", f"Bagian Hukum Setda {site.region_name}")))
     uid = doc_uuid(doc)
     body = f"""<section class="container">
@@ -136,50 +125,30 @@ def _detail(site: WorldSite, req: Request, doc: WorldDoc) -> Response:
 
 def _sitemap(site: WorldSite, req: Request) -> Response:
     urls = [f"{req.base}/", f"{req.base}/dih/produk"] + [
-        f"{req.base}/dih/detail/{doc_uuid(d)}" for d in _newest_first(site)]
+        f"{req.base}/dih/detail/{doc_uuid(d)}" for d in newest_first(site)]
     entries = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-           f"{entries}</urlset>\n")
-    return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, xml.encode("utf-8"))
+    return xml_response(sitemap_xml("urlset", "\n" + entries) + "\n")
 
 
 def _page(site: WorldSite, req: Request, page_title: str, body: str,
           status: int = 200) -> Response:
     """The app's layout: the brand naming the JDIH, the menu, the footer."""
     name = escape(f"JDIH {site.region_name}")
-    html = f"""<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="d29ybGQtYWNlaGRpaA">
+    head = f"""<meta name="csrf-token" content="d29ybGQtYWNlaGRpaA">
 <title>{escape(page_title)}</title>
-<link rel="stylesheet" href="{req.base}/assets/dih/css/app.css">
-</head>
-<body>
-<nav class="navbar navbar-expand-lg"><div class="container">
+<link rel="stylesheet" href="{req.base}/assets/dih/css/app.css">"""
+    layout = f"""<nav class="navbar navbar-expand-lg"><div class="container">
 <a class="navbar-brand" href="{req.base}/"><img class="logo" src="{req.base}/assets/dih/img/logo.png" alt="{name}"> {name}</a>
 <ul class="navbar-nav"><li class="nav-item"><a class="nav-link" href="{req.base}/">Beranda</a></li>
 <li class="nav-item"><a class="nav-link" href="{req.base}/dih/produk">Produk Hukum</a></li></ul>
 </div></nav>
 {body}
-<footer class="footer"><div class="container">&copy; Sekretariat Daerah {escape(site.region_name)}</div></footer>
-</body>
-</html>"""
-    return Response(status, {"Content-Type": "text/html; charset=UTF-8"}, html.encode("utf-8"))
+<footer class="footer"><div class="container">&copy; Sekretariat Daerah {escape(site.region_name)}</div></footer>"""
+    return html_response(html_document(lang="id", charset="utf-8", head=head, body=layout),
+                         status)
 
 
 # --------------------------------------------------------------------------- helpers
 
 def _by_uuid(site: WorldSite, uid: str) -> WorldDoc | None:
     return next((d for d in site.docs if doc_uuid(d) == uid), None)
-
-
-def _newest_first(site: WorldSite) -> list[WorldDoc]:
-    return sorted(site.docs, key=lambda d: (d.tahun, _number(d.nomor)), reverse=True)
-
-
-def _number(nomor: str) -> int:
-    m = re.match(r"\d+", nomor)
-    return int(m.group(0)) if m else 0

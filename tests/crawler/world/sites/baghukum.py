@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from html import escape
 from urllib.parse import parse_qsl
 
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import (html_document, html_response, newest_first,
+                                               pdf_response, slugify)
 
 LISTING = "/page/load_data_dokumen_tag/"
 
@@ -48,12 +49,12 @@ def short_title(doc: WorldDoc) -> str:
 
 
 def detail_slug(doc: WorldDoc) -> str:
-    return doc.slug or _slug(f"{doc.jenis} no {doc.nomor} tahun {doc.tahun} tentang {doc.judul}")
+    return doc.slug or slugify(f"{doc.jenis} no {doc.nomor} tahun {doc.tahun} tentang {doc.judul}")
 
 
 def file_path(site: WorldSite, doc: WorldDoc) -> str:
     n = site.docs.index(doc) + 1
-    return f"/file/ph{n:06d}-{_slug(short_title(doc))}.pdf"
+    return f"/file/ph{n:06d}-{slugify(short_title(doc))}.pdf"
 
 
 def render(site: WorldSite, req: Request) -> Response:
@@ -71,7 +72,7 @@ def render(site: WorldSite, req: Request) -> Response:
     if req.path.startswith("/file/"):
         doc = next((d for d in site.docs if file_path(site, d) == req.path), None)
         if doc:
-            return Response(200, {"Content-Type": "application/pdf"}, doc.pdf)
+            return pdf_response(doc.pdf)
     return _not_found(site, req)
 
 
@@ -118,7 +119,7 @@ def _listing(site: WorldSite, req: Request, page_text: str) -> Response:
         return _json({"status": False, "message": "Akses ditolak"}, 403)
     page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
     size = int(site.options.get("page_size", 2))
-    docs = _newest_first(site) if form.get("slug", "") in ("", tag(site)) else []
+    docs = newest_first(site) if form.get("slug", "") in ("", tag(site)) else []
     shown = docs[(page - 1) * size: page * size]
     cards = "".join(_card(site, req, d) for d in shown)
     pager = "" if not shown else (
@@ -191,21 +192,13 @@ def _page(site: WorldSite, req: Request, page_title: str, body: str,
           status: int = 200) -> Response:
     """The CMS layout around ``body``: the logo naming the JDIH, the footer."""
     name = escape(f"JDIH {site.region_name}")
-    html = f"""<!DOCTYPE html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(page_title)}</title>
-<link rel="stylesheet" href="{req.base}/assets/css/style.css">
-</head>
-<body class="app">
-<div class="header"><a href="{req.base}/"><img src="{req.base}/assets/images/logo-jdih.png" alt="{name}"></a></div>
+    head = f"""<title>{escape(page_title)}</title>
+<link rel="stylesheet" href="{req.base}/assets/css/style.css">"""
+    layout = f"""<div class="header"><a href="{req.base}/"><img src="{req.base}/assets/images/logo-jdih.png" alt="{name}"></a></div>
 {body}
-<footer class="footer">Bagian Hukum Setda {escape(site.region_name)}</footer>
-</body>
-</html>"""
-    return Response(status, {"Content-Type": "text/html; charset=utf-8"}, html.encode("utf-8"))
+<footer class="footer">Bagian Hukum Setda {escape(site.region_name)}</footer>"""
+    return html_response(html_document(lang="id", charset="utf-8", head=head, body=layout,
+                                       body_attrs=' class="app"'), status, charset="utf-8")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -213,16 +206,3 @@ def _page(site: WorldSite, req: Request, page_title: str, body: str,
 def _json(payload: dict, status: int = 200) -> Response:
     return Response(status, {"Content-Type": "application/json"},
                     json.dumps(payload).encode("utf-8"))
-
-
-def _newest_first(site: WorldSite) -> list[WorldDoc]:
-    return sorted(site.docs, key=lambda d: (d.tahun, _number(d.nomor)), reverse=True)
-
-
-def _number(nomor: str) -> int:
-    m = re.match(r"\d+", nomor)
-    return int(m.group(0)) if m else 0
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -27,17 +27,12 @@ from urllib.parse import quote, unquote
 
 from pantau import legal
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import (html_response, page_count, page_number,
+                                               pdf_response, place_name, sitemap_xml, tiny_pdf,
+                                               xml_response)
 
 LISTING = "/produk-hukum.php"
 DETAIL = "/produk-hukum-detail.php"
-
-
-def _pdf(tag: str) -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n% " + tag.encode() + b"\n")
-
 
 # files that are not regulations: (where listed, link text, file name)
 OTHER_FILES = (("/", "Brosur Layanan Bagian Hukum", "brosur-layanan-hukum.pdf"),
@@ -52,18 +47,14 @@ def _short_jenis(jenis: str) -> str:
     return hit[1].capitalize() if hit else jenis
 
 
-def _place(site: WorldSite) -> str:
-    """"Batang" for "Kabupaten Batang", as a Perbup's title names its region."""
-    return re.sub(r"^(?:Kabupaten|Kota|Provinsi)\s+", "", site.region_name)
-
-
 def title(site: WorldSite, d: WorldDoc) -> str:
     """The title the site shows for a document."""
     if site.options.get("titles") == "short":
-        return f"{_short_jenis(d.jenis)} {_place(site)} No. {d.nomor} Th {d.tahun} tentang {d.judul}"
+        return (f"{_short_jenis(d.jenis)} {place_name(site)} No. {d.nomor} Th {d.tahun} "
+                f"tentang {d.judul}")
     hit = legal.normalise_jenis(d.jenis)
     own = hit is not None and hit[1] in ("perda", "qanun")
-    where = site.region_name if own else _place(site)
+    where = site.region_name if own else place_name(site)
     return f"{d.jenis} {where} Nomor {d.nomor} Tahun {d.tahun} tentang {d.judul}"
 
 
@@ -122,9 +113,8 @@ def _row(site: WorldSite, n: int, d: WorldDoc, i: int) -> str:
 def _listing(site: WorldSite, req: Request) -> str:
     listed, _ = _docs(site)
     size = int(site.options.get("page_size", 5))
-    raw = (req.query.get("hal") or ["1"])[0]
-    page = max(1, int(raw)) if raw.isdigit() else 1
-    last = max(1, -(-(len(listed) + 1) // size))
+    page = page_number(req, "hal")
+    last = page_count(len(listed) + 1, size)  # and the draft's row
     rows = [(d, i) for i, d in enumerate(listed)]
     shown = rows[(page - 1) * size: page * size]
     body_rows = [_row(site, (page - 1) * size + k + 1, d, i) for k, (d, i) in enumerate(shown)]
@@ -160,14 +150,12 @@ def _dokumen(site: WorldSite) -> str:
 def _sitemap(site: WorldSite, req: Request, path: str) -> Response | None:
     b = req.base
     if path == "/sitemap.xml":
-        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                f"<sitemap><loc>{b}/sitemap-halaman.xml</loc></sitemap>"
-                f"<sitemap><loc>{b}/sitemap-file.xml</loc></sitemap></sitemapindex>")
+        body = sitemap_xml("sitemapindex", f"<sitemap><loc>{b}/sitemap-halaman.xml</loc></sitemap>"
+                                           f"<sitemap><loc>{b}/sitemap-file.xml</loc></sitemap>")
     elif path == "/sitemap-halaman.xml":
         listed, _ = _docs(site)
         size = int(site.options.get("page_size", 5))
-        last = max(1, -(-(len(listed) + 1) // size))
+        last = page_count(len(listed) + 1, size)  # and the draft's row
         locs = ([f"{b}/", f"{b}/profil.php", f"{b}/dokumen.php", f"{b}/berita.php"]
                 + [f"{b}{LISTING}?hal={n}" for n in range(1, last + 1)])
         body = _urlset(locs)
@@ -179,41 +167,37 @@ def _sitemap(site: WorldSite, req: Request, path: str) -> Response | None:
         body = _urlset(locs)
     else:
         return None
-    return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, body.encode())
+    return xml_response(body)
 
 
 def _urlset(locs: list[str]) -> str:
     urls = "".join(f"<url><loc>{escape(u)}</loc><changefreq>weekly</changefreq></url>" for u in locs)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+    return sitemap_xml("urlset", urls)
 
 
 NOT_FOUND = ("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
              "<p>The requested URL was not found on this server.</p></body></html>")
 
 
-def _html(text: str, status: int = 200) -> Response:
-    return Response(status, {"Content-Type": "text/html; charset=UTF-8"}, text.encode())
-
-
 def render(site: WorldSite, req: Request) -> Response:
     path = req.path or "/"
     if path in ("/", "/index.php"):
-        return _html(_home(site))
+        return html_response(_home(site))
     if path == LISTING:
-        return _html(_listing(site, req))
+        return html_response(_listing(site, req))
     if path == DETAIL:
         raw = (req.query.get("id") or [""])[0]
         if raw.isdigit() and 1 <= int(raw) <= len(site.docs):
-            return _html(_detail(site, site.docs[int(raw) - 1]))
-        return _html(NOT_FOUND, 404)
+            return html_response(_detail(site, site.docs[int(raw) - 1]))
+        return html_response(NOT_FOUND, 404)
     if path == "/dokumen.php":
-        return _html(_dokumen(site))
+        return html_response(_dokumen(site))
     if path in ("/profil.php", "/berita.php", "/kontak.php"):
-        return _html(_layout(site, path[1:-4].title(), "<p>Halaman ini sedang diperbarui.</p>"))
+        return html_response(_layout(site, path[1:-4].title(),
+                                     "<p>Halaman ini sedang diperbarui.</p>"))
     if path.startswith("/sitemap"):
         if site.options.get("sitemap", True) is False:
-            return _html(NOT_FOUND, 404)
+            return html_response(NOT_FOUND, 404)
         resp = _sitemap(site, req, path)
         if resp is not None:
             return resp
@@ -221,10 +205,10 @@ def render(site: WorldSite, req: Request) -> Response:
         name = unquote(path[len("/upload/"):])
         doc = next((d for d in site.docs if file_name(d) == name), None)
         if doc is not None:
-            return Response(200, {"Content-Type": "application/pdf"}, doc.pdf)
+            return pdf_response(doc.pdf)
         if name in [n for _, _, n in OTHER_FILES] + [DRAFT[1]]:
-            return Response(200, {"Content-Type": "application/pdf"}, _pdf(name))
-    return _html(NOT_FOUND, 404)
+            return pdf_response(tiny_pdf(name))
+    return html_response(NOT_FOUND, 404)
 
 
 def start_path(site: WorldSite) -> str:

@@ -14,24 +14,19 @@ A document's id is 100 plus its place in ``site.docs``. Everything names ``site.
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import (html_document, html_response, newest_first,
+                                               page_number, paginate, pdf_response,
+                                               place_name, slugify, tanggal, title)
 
 FIRST_ID = 100
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
 
 
 def start_path(site: WorldSite) -> str:
     """Where the ILDIS spider starts: the regulations listing (a source's ``url``)."""
     return "/dokumen/peraturan"
-
-
-def title(site: WorldSite, doc: WorldDoc) -> str:
-    """The document's full title, as ILDIS lists it."""
-    return f"{doc.jenis} {site.region_name} Nomor {doc.nomor} Tahun {doc.tahun} tentang {doc.judul}"
 
 
 def doc_id(site: WorldSite, doc: WorldDoc) -> int:
@@ -40,7 +35,7 @@ def doc_id(site: WorldSite, doc: WorldDoc) -> int:
 
 def file_name(doc: WorldDoc) -> str:
     """``2023-peraturan-bupati-3.pdf``: one name per document."""
-    return f"{doc.tahun}-{_slug(doc.jenis)}-{_slug(doc.nomor)}.pdf"
+    return f"{doc.tahun}-{slugify(doc.jenis)}-{slugify(doc.nomor)}.pdf"
 
 
 def render(site: WorldSite, req: Request) -> Response:
@@ -58,7 +53,7 @@ def render(site: WorldSite, req: Request) -> Response:
         name = req.path.rsplit("/", 1)[-1]
         doc = next((d for d in site.docs if file_name(d) == name), None)
         if doc:
-            return Response(200, {"Content-Type": "application/pdf"}, doc.pdf)
+            return pdf_response(doc.pdf)
     return _not_found(site)
 
 
@@ -67,7 +62,7 @@ def render(site: WorldSite, req: Request) -> Response:
 def _home(site: WorldSite, req: Request) -> Response:
     newest = "".join(
         f'<li><a href="{req.base}/dokumen/view?id={doc_id(site, d)}">'
-        f'{escape(title(site, d))}</a></li>' for d in _newest_first(site)[:5])
+        f'{escape(title(site, d))}</a></li>' for d in newest_first(site)[:5])
     body = f"""<section class="page-title-section"><div class="container">
 <h1>Jaringan Dokumentasi dan Informasi Hukum {escape(site.region_name)}</h1></div></section>
 <section><div class="container">
@@ -79,13 +74,9 @@ def _home(site: WorldSite, req: Request) -> Response:
 
 def _listing(site: WorldSite, req: Request) -> Response:
     size = int(site.options.get("page_size", 2))
-    docs = _newest_first(site)
-    pages = max(1, -(-len(docs) // size))
-    try:
-        page = max(1, int((req.query.get("page") or ["1"])[0]))
-    except ValueError:
-        page = 1
-    shown = docs[(page - 1) * size: page * size]
+    docs = newest_first(site)
+    page = page_number(req)
+    pages, shown = paginate(docs, page, size)
     items = "".join(f"""
 <div class="item" data-key="{doc_id(site, d)}">
 <div class="blog-list-simple margin-30px-bottom">
@@ -126,15 +117,13 @@ def _pager(base: str, page: int, pages: int) -> str:
 
 
 def _detail(site: WorldSite, req: Request, doc: WorldDoc) -> Response:
-    place = re.sub(r"^(?:Kabupaten|Kota|Provinsi)\s+", "", site.region_name)
-    tanggal = _tanggal(doc)
     blocks = "".join(f"""
                             <div class="col-lg-6 col-md-6 mb-3">
                                 {label}<br>
                                 <span class="text-extra-dark-gray font-weight-600">{escape(value)}</span>
                             </div>""" for label, value in (
-        ("Tempat Terbit", place),
-        ("Tanggal Penetapan", tanggal),
+        ("Tempat Terbit", place_name(site)),
+        ("Tanggal Penetapan", tanggal(doc.tanggal, zero_pad=True)),
         ("Tanggal Pengundangan", doc.tanggal.isoformat() if doc.tanggal else "-"),
         ("Sumber", f"LD {site.region_name} Tahun {doc.tahun} Nomor {doc.nomor}"),
         ("Bidang Hukum", "Hukum Tata Negara"),
@@ -206,24 +195,16 @@ def _page(site: WorldSite, page_title: str, body: str, *, req: Request | None = 
     """The ILDIS layout around ``body``: csrf meta, the navbar naming the JDIH, the footer."""
     base = req.base if req else ""
     name = escape(f"JDIH {site.region_name}")
-    html = f"""<!DOCTYPE html>
-<html lang="id-ID">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-param" content="_csrf-frontend">
+    head = f"""<meta name="csrf-param" content="_csrf-frontend">
 <meta name="csrf-token" content="d29ybGQtY3NyZi10b2tlbg==">
 <title>{escape(page_title)}</title>
-<link href="{base}/css/styles.css" rel="stylesheet">
-</head>
-<body>
-<header class="header-style1"><div class="navbar-default"><div class="container"><a href="{base}/" class="navbar-brand">{name}</a>
+<link href="{base}/css/styles.css" rel="stylesheet">"""
+    layout = f"""<header class="header-style1"><div class="navbar-default"><div class="container"><a href="{base}/" class="navbar-brand">{name}</a>
 <ul class="navbar-nav"><li><a href="{base}/dokumen/peraturan">Peraturan</a></li><li><a href="{base}/dokumen/monografi">Monografi</a></li><li><a href="{base}/berita/index">Berita</a></li></ul></div></div></header>
 {body}
-<footer><div class="container"><p>&copy; {name}. Dibangun dengan ILDIS &mdash; BPHN.</p></div></footer>
-</body>
-</html>"""
-    return Response(status, {"Content-Type": "text/html; charset=UTF-8"}, html.encode("utf-8"))
+<footer><div class="container"><p>&copy; {name}. Dibangun dengan ILDIS &mdash; BPHN.</p></div></footer>"""
+    return html_response(html_document(lang="id-ID", charset="UTF-8", head=head, body=layout),
+                         status)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -233,21 +214,3 @@ def _by_id(site: WorldSite, raw: str) -> WorldDoc | None:
         return None
     i = int(raw) - FIRST_ID
     return site.docs[i] if 0 <= i < len(site.docs) else None
-
-
-def _newest_first(site: WorldSite) -> list[WorldDoc]:
-    return sorted(site.docs, key=lambda d: (d.tahun, _number(d.nomor)), reverse=True)
-
-
-def _number(nomor: str) -> int:
-    m = re.match(r"\d+", nomor)
-    return int(m.group(0)) if m else 0
-
-
-def _tanggal(doc: WorldDoc) -> str:
-    t = doc.tanggal
-    return f"{t.day:02d} {_MONTHS[t.month - 1]} {t.year}" if t else "-"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -21,28 +21,18 @@ API and the HTML alike: a crawler must skip it and never fetch its file.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
 from pantau import legal
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import (html_response, page_number, paginate,
+                                               pdf_response, slugify, tanggal, tiny_pdf)
 
 LISTING = "/produk-hukum/peraturan-perundang-undangan"
 API = "/api/produk-hukum/peraturan"
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-# a tiny valid PDF: the draft's file (never to be fetched)
-DRAFT_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-             b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-             b"trailer<</Root 1 0 R>>\n%%EOF\n% rancangan\n")
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+DRAFT_PDF = tiny_pdf("rancangan")  # the draft's file (never to be fetched)
 
 
 def abbrev(jenis: str) -> str:
@@ -102,10 +92,6 @@ def entries(site: WorldSite) -> list[Entry]:
     return out
 
 
-def _long_date(d) -> str:
-    return f"{_DAYS[d.weekday()]}, {d.day} {_MONTHS[d.month - 1]} {d.year}" if d else "-"
-
-
 def record(site: WorldSite, base: str, e: Entry) -> dict:
     """A JDIHN record as ``JdihnController`` builds it."""
     return {"idData": str(e.id), "judul": e.judul, "jenis": e.jenis,
@@ -152,7 +138,7 @@ def _card(e: Entry) -> str:
 <div class="flex-fill">
 <a href="{LISTING}/{e.category}" class="badge bg-indigo bg-opacity-10 text-indigo rounded-pill mb-1">{escape(e.jenis)}</a>
 <h4 class="mb-1"><a href="{e.detail}" class="text-body">{escape(e.short_title)}</a></h4>
-<ul class="list-inline list-inline-bullet text-muted mb-3"><li class="list-inline-item"><i class="ph-calendar-blank me-2"></i>{_long_date(e.tanggal)}</li>
+<ul class="list-inline list-inline-bullet text-muted mb-3"><li class="list-inline-item"><i class="ph-calendar-blank me-2"></i>{tanggal(e.tanggal, weekday=True)}</li>
 <li class="list-inline-item"><i class="ph-eye me-2"></i>12</li></ul>
 <p class="fs-lg mb-0">{escape(e.judul)}</p></div>
 <div class="flex-shrink-0 ms-sm-3 mt-2 mt-sm-0"><span class="badge bg-success bg-opacity-20 text-success">Berlaku</span></div>
@@ -176,16 +162,10 @@ def _pagination(path: str, page: int, last: int) -> str:
     return f'<nav><ul class="pagination pagination-flat">{"".join(items)}</ul></nav>'
 
 
-def _page_no(req: Request) -> int:
-    raw = (req.query.get("page") or ["1"])[0]
-    return max(1, int(raw)) if raw.isdigit() else 1
-
-
 def _listing(site: WorldSite, req: Request, items: list[Entry], heading: str) -> str:
     size = int(site.options.get("page_size", 4))
-    page = _page_no(req)
-    last = max(1, -(-len(items) // size))
-    shown = items[(page - 1) * size: page * size]
+    page = page_number(req)
+    last, shown = paginate(items, page, size)
     cards = "\n".join(_card(e) for e in shown)
     body = f"""<section class="bg-dark bg-opacity-3 mb-4"><div class="page-title"><h2 class="fw-bold mb-0">{escape(heading)}</h2></div></section>
 <div class="page-content container"><main class="content ms-lg-3">
@@ -203,7 +183,8 @@ def _meta(label: str, value: str) -> str:
 
 def _detail(site: WorldSite, e: Entry) -> str:
     rows = [("Jenis Dokumen", e.jenis), ("Nomor", e.nomor or "-"), ("Judul", e.judul),
-            ("Tgl. Penetapan", _long_date(e.tanggal)), ("Tgl. Pengundangan", _long_date(e.tanggal)),
+            ("Tgl. Penetapan", tanggal(e.tanggal, weekday=True)),
+            ("Tgl. Pengundangan", tanggal(e.tanggal, weekday=True)),
             ("Singkatan Jenis", abbrev(e.jenis)), ("T.E.U. Badan", site.region_name),
             ("Sumber", f"Lembaran Daerah {site.region_name} Tahun {e.tahun}"),
             ("Tempat Terbit", site.region_name.split(" ", 1)[-1]), ("Subjek", "-"),
@@ -248,9 +229,9 @@ def _api(site: WorldSite, req: Request) -> Response:
             return _json({"message": "No query results for model [App\\Models\\Legislation]"}, 404)
         return _json(record(site, req.base, e))
     size = int(site.options.get("page_size", 4))
-    page = _page_no(req)
-    last = max(1, -(-len(items) // size))
-    data = [record(site, req.base, e) for e in items[(page - 1) * size: page * size]]
+    page = page_number(req)
+    last, shown = paginate(items, page, size)
+    data = [record(site, req.base, e) for e in shown]
     shape = site.options.get("api_shape", "paginator")
     if shape == "list":
         return _json(data)
@@ -281,10 +262,6 @@ def _json(payload, status: int = 200) -> Response:
                     json.dumps(payload, ensure_ascii=False).encode())
 
 
-def _html(text: str, status: int = 200) -> Response:
-    return Response(status, {"Content-Type": "text/html; charset=UTF-8"}, text.encode())
-
-
 NOT_FOUND = ("<!DOCTYPE html><html><head><title>Not Found</title></head><body>"
              "<div class=\"flex-center\"><div class=\"code\">404</div>"
              "<div class=\"message\">Not Found</div></div></body></html>")
@@ -293,33 +270,33 @@ NOT_FOUND = ("<!DOCTYPE html><html><head><title>Not Found</title></head><body>"
 def render(site: WorldSite, req: Request) -> Response:
     path = req.path.rstrip("/") or "/"
     if path == "/":
-        return _html(_home(site))
+        return html_response(_home(site))
     if path == API or path.startswith(API + "/"):
         mode = site.options.get("api", True)
         if mode is False:
-            return _html(NOT_FOUND, 404)
+            return html_response(NOT_FOUND, 404)
         if mode == "html":
-            return _html(_home(site))
+            return html_response(_home(site))
         return _api(site, req)
     items = entries(site)
     if path.startswith("/storage/"):
         e = next((x for x in items if x.storage == path), None)
         if e is None:
-            return _html(NOT_FOUND, 404)
-        return Response(200, {"Content-Type": "application/pdf"}, e.pdf)
+            return html_response(NOT_FOUND, 404)
+        return pdf_response(e.pdf)
     if path == LISTING:
-        return _html(_listing(site, req, items, "Peraturan Perundang-undangan"))
+        return html_response(_listing(site, req, items, "Peraturan Perundang-undangan"))
     if path.startswith(LISTING + "/"):
         parts = path[len(LISTING) + 1:].split("/")
         if len(parts) == 1:
             chosen = [e for e in items if e.category == parts[0]]
             if chosen:
-                return _html(_listing(site, req, chosen, chosen[0].jenis))
+                return html_response(_listing(site, req, chosen, chosen[0].jenis))
         elif len(parts) == 2:
             e = next((x for x in items if x.category == parts[0] and x.slug == parts[1]), None)
             if e is not None:
-                return _html(_detail(site, e))
-    return _html(NOT_FOUND, 404)
+                return html_response(_detail(site, e))
+    return html_response(NOT_FOUND, 404)
 
 
 def start_path(site: WorldSite) -> str:

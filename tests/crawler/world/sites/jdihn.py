@@ -21,6 +21,7 @@ import re
 
 from pantau import wilayah
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import pdf_response, place_name
 
 SINGKATAN = {"Peraturan Daerah": "PERDA", "Peraturan Bupati": "PERBUP",
              "Peraturan Wali Kota": "PERWAL", "Peraturan Walikota": "PERWAL",
@@ -61,10 +62,6 @@ def teu_badan(site: WorldSite) -> str:
     return site.region_name
 
 
-def tempat_terbit(site: WorldSite) -> str:
-    return re.sub(r"^(?:Provinsi|Kabupaten|Kota) ", "", site.region_name)
-
-
 def record(site: WorldSite, doc: WorldDoc, n: int, base: str) -> dict:
     """One JDIHN record, numbers as strings as most feeds send them."""
     tanggal = doc.tanggal.isoformat() if doc.tanggal else f"{doc.tahun}-06-30"
@@ -72,7 +69,7 @@ def record(site: WorldSite, doc: WorldDoc, n: int, base: str) -> dict:
         "idData": str(1000 + n), "tahun_pengundangan": str(doc.tahun),
         "tanggal_pengundangan": tanggal, "jenis": doc.jenis, "noPeraturan": doc.nomor,
         "judul": full_title(doc), "singkatanJenis": SINGKATAN.get(doc.jenis, ""),
-        "tempatTerbit": tempat_terbit(site), "status": "Berlaku",
+        "tempatTerbit": place_name(site), "status": "Berlaku",
         "teuBadan": teu_badan(site), "urlDownload": base + pdf_path(doc),
         "urlDetailPeraturan": "", "operasi": "4", "display": "1",
     }
@@ -118,5 +115,5 @@ def render(site: WorldSite, request: Request) -> Response:
         return Response(200, dict(HTML), listing(site))
     for d in site.docs:
         if path == pdf_path(d):
-            return Response(200, {"Content-Type": "application/pdf"}, d.pdf)
+            return pdf_response(d.pdf)
     return Response(404, dict(HTML), b"<html><body><h1>404 Not Found</h1></body></html>")

@@ -24,6 +24,9 @@ from datetime import date
 from html import escape
 
 from tests.crawler.world.model import Request, Response, WorldDoc, WorldSite
+from tests.crawler.world.sites._common import (html_document, html_response, newest_first,
+                                               paginate, pdf_response, sitemap_xml, slugify,
+                                               title, xml_response)
 
 GENERATOR = "WordPress 6.5.3"
 LISTING = "/produk-hukum/"
@@ -34,23 +37,21 @@ def start_path(site: WorldSite) -> str:
     return "/"
 
 
-def title(site: WorldSite, doc: WorldDoc) -> str:
-    return f"{doc.jenis} {site.region_name} Nomor {doc.nomor} Tahun {doc.tahun} tentang {doc.judul}"
-
-
 def post_date(site: WorldSite, doc: WorldDoc) -> date:
     return doc.tanggal or date(doc.tahun, 1 + site.docs.index(doc) % 12, 1)
 
 
 def post_path(site: WorldSite, doc: WorldDoc) -> str:
     d = post_date(site, doc)
-    slug = doc.slug or _slug(f"{doc.jenis} nomor {doc.nomor} tahun {doc.tahun} tentang {doc.judul}")
+    slug = doc.slug or slugify(f"{doc.jenis} nomor {doc.nomor} tahun {doc.tahun} "
+                               f"tentang {doc.judul}")
     return f"/{d.year}/{d.month:02d}/{slug}/"
 
 
 def upload_path(site: WorldSite, doc: WorldDoc) -> str:
     d = post_date(site, doc)
-    return f"/wp-content/uploads/{d.year}/{d.month:02d}/{_slug(f'{doc.jenis} no {doc.nomor} tahun {doc.tahun}')}.pdf"
+    name = slugify(f"{doc.jenis} no {doc.nomor} tahun {doc.tahun}")
+    return f"/wp-content/uploads/{d.year}/{d.month:02d}/{name}.pdf"
 
 
 def render(site: WorldSite, req: Request) -> Response:
@@ -66,7 +67,7 @@ def render(site: WorldSite, req: Request) -> Response:
         return _sitemap_index(req)
     if path == "/wp-sitemap-posts-post-1.xml":
         return _urlset([(f"{req.base}{post_path(site, d)}", post_date(site, d))
-                        for d in _newest_first(site)])
+                        for d in newest_first(site)])
     if path == "/wp-sitemap-posts-page-1.xml":
         return _urlset([(f"{req.base}/", None), (f"{req.base}{LISTING}", None)])
     if path in ("/wp-json", "/wp-json/"):
@@ -82,7 +83,7 @@ def render(site: WorldSite, req: Request) -> Response:
         if path in (post_path(site, doc), post_path(site, doc).rstrip("/")):
             return _post(site, req, doc)
         if path == upload_path(site, doc):
-            return Response(200, {"Content-Type": "application/pdf"}, doc.pdf)
+            return pdf_response(doc.pdf)
     return _not_found(site, req)
 
 
@@ -90,7 +91,7 @@ def render(site: WorldSite, req: Request) -> Response:
 
 def _home(site: WorldSite, req: Request) -> Response:
     recent = "".join(f'<li><a href="{req.base}{post_path(site, d)}">{escape(title(site, d))}</a></li>'
-                     for d in _newest_first(site)[:5])
+                     for d in newest_first(site)[:5])
     body = f"""<div class="entry-content">
 <h2>Selamat datang di JDIH {escape(site.region_name)}</h2>
 <p>Jaringan Dokumentasi dan Informasi Hukum Bagian Hukum Sekretariat Daerah
@@ -105,11 +106,10 @@ def _home(site: WorldSite, req: Request) -> Response:
 
 def _listing(site: WorldSite, req: Request, page: int) -> Response:
     size = int(site.options.get("page_size", 2))
-    docs = _newest_first(site)
-    pages = max(1, -(-len(docs) // size))
+    docs = newest_first(site)
+    pages, shown = paginate(docs, page, size)
     if page > pages:
         return _not_found(site, req)
-    shown = docs[(page - 1) * size: page * size]
     posts = "".join(f"""
 <article class="post type-post status-publish format-standard hentry category-produk-hukum">
 <header class="entry-header"><h2 class="entry-title"><a href="{req.base}{post_path(site, d)}" rel="bookmark">{escape(title(site, d))}</a></h2>
@@ -163,20 +163,13 @@ def _page(site: WorldSite, req: Request, page_title: str, body: str, body_class:
           status: int = 200) -> Response:
     """The theme around ``body``; ``page_title`` is already HTML (WordPress writes &#8211;)."""
     name = escape(f"JDIH {site.region_name}")
-    html = f"""<!DOCTYPE html>
-<html lang="id-ID">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{page_title}</title>
+    head = f"""<title>{page_title}</title>
 <meta name="generator" content="{GENERATOR}">
 <link rel="https://api.w.org/" href="{req.base}/wp-json/">
 <link rel="alternate" type="application/rss+xml" title="{name} &raquo; Feed" href="{req.base}/feed/">
 <link rel="stylesheet" id="astra-theme-css-css" href="{req.base}/wp-content/themes/astra/assets/css/minified/main.min.css?ver=4.6.4" media="all">
-<script src="{req.base}/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>
-</head>
-<body class="{body_class}">
-<div id="page" class="hfeed site">
+<script src="{req.base}/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>"""
+    layout = f"""<div id="page" class="hfeed site">
 <header id="masthead" class="site-header"><div class="site-branding">
 <p class="site-title"><a href="{req.base}/" rel="home">{name}</a></p>
 <p class="site-description">Bagian Hukum Setda {escape(site.region_name)}</p></div>
@@ -188,29 +181,22 @@ def _page(site: WorldSite, req: Request, page_title: str, body: str, body_class:
 {body}
 </main></div>
 <footer class="site-footer"><div class="site-info">&copy; {name} | Ditenagai oleh WordPress</div></footer>
-</div>
-</body>
-</html>"""
-    return Response(status, {"Content-Type": "text/html; charset=UTF-8"}, html.encode("utf-8"))
+</div>"""
+    return html_response(html_document(lang="id-ID", charset="UTF-8", head=head, body=layout,
+                                       body_attrs=f' class="{body_class}"'), status)
 
 
 def _sitemap_index(req: Request) -> Response:
     maps = "".join(f"<sitemap><loc>{req.base}/wp-sitemap-{kind}-1.xml</loc></sitemap>"
                    for kind in ("posts-post", "posts-page"))
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-           f"{maps}</sitemapindex>\n")
-    return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, xml.encode("utf-8"))
+    return xml_response(sitemap_xml("sitemapindex", maps) + "\n")
 
 
 def _urlset(urls: list[tuple[str, date | None]]) -> Response:
     entries = "".join(f"<url><loc>{escape(u)}</loc>"
                       + (f"<lastmod>{d.isoformat()}</lastmod>" if d else "") + "</url>"
                       for u, d in urls)
-    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-           f"{entries}</urlset>\n")
-    return Response(200, {"Content-Type": "application/xml; charset=UTF-8"}, xml.encode("utf-8"))
+    return xml_response(sitemap_xml("urlset", entries) + "\n")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -218,16 +204,3 @@ def _urlset(urls: list[tuple[str, date | None]]) -> Response:
 def _json(payload: dict) -> Response:
     return Response(200, {"Content-Type": "application/json; charset=UTF-8"},
                     json.dumps(payload).encode("utf-8"))
-
-
-def _newest_first(site: WorldSite) -> list[WorldDoc]:
-    return sorted(site.docs, key=lambda d: (d.tahun, _number(d.nomor)), reverse=True)
-
-
-def _number(nomor: str) -> int:
-    m = re.match(r"\d+", nomor)
-    return int(m.group(0)) if m else 0
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
