@@ -106,7 +106,7 @@ def test_web_and_worker_commands_as_written(engine, postgres_url, opensearch_url
             worker.wait_for(lambda: any("siklus 1 selesai" in line for line in worker.out), 600,
                             "the worker's first cycle")
             done = next(line for line in worker.out if "siklus 1 selesai" in line)
-            assert done.endswith("crawl 0, extract 0, index 0"), worker.log()
+            assert done.endswith("crawl 0, alerts 0, extract 0, index 0"), worker.log()
             assert any(line.startswith("sha256:") for line in worker.out)  # extract -v, logged
             assert run_health(worker_health, worker_env) == 0
 
