@@ -12,7 +12,8 @@ from . import paging
 from .adoption import STATUSES as _STATUSES, load_indicators
 from .claims import describe
 from katalog.db import Catalogue
-from katalog.models import AdoptionStatus, Document, DocumentFile, Fact, PageText, Region, Sighting, Source, SourceRun
+from katalog.models import (AdoptionStatus, Document, DocumentFile, Fact, JdihSite, PageText, Region,
+                            Sighting, Source, SourceRun)
 from katalog.types import iso
 
 MAX_PER_PAGE = 200
@@ -95,12 +96,22 @@ def region_detail(cat: Catalogue, kode: str) -> dict | None:
                 sources.append({"name": src.name, "kind": src.kind, "url": src.url,
                                 "last_run": last.finished_at or last.started_at if last else None,
                                 "last_status": last.status if last else None})
+        # the region's JDIH addresses as the registry and discovery know them: where each was
+        # seen, and what discovery found there (an unverified one is never a source)
+        jdih_sites = [{"url": js.url, "status": js.status, "reason": js.reason,
+                       "family": js.family, "publisher": js.publisher, "origin": js.origin,
+                       "checked_at": js.checked_at, "http_status": (js.probe or {}).get("http_status"),
+                       "seen_in": (js.evidence or {}).get("seen_in")}
+                      for js in s.scalars(select(JdihSite).where(JdihSite.region_code == kode)
+                                          .order_by(JdihSite.status != "verified", JdihSite.id))
+                      if js.origin == "registry" or js.status == "verified"]
         return {
             "region": region_dict(r), "provinsi": parent.nama if parent else None,
             "documents": [document_summary(d) for d in docs if d.kind != "news"],
             "news": [document_summary(d) for d in docs if d.kind == "news"],
             "statuses": [_status_dict(i, sts.get(i.id)) for i in indicators],
             "sources": sources,
+            "jdih_sites": jdih_sites,
         }
 
 
