@@ -50,9 +50,10 @@ from pantau import wilayah
 logger = logging.getLogger(__name__)
 
 # JDIHN integration endpoints seen in the wild (research: /integrasi, integrasi.php,
-# /api/integrasi, ILDIS's /feed/document.json, jdih-cms's /api/produk-hukum/peraturan, /api/jdih)
-FEED_PATHS = ("/integrasi", "/integrasi.php", "/api/integrasi", "/feed/document.json",
-              "/api/produk-hukum/peraturan", "/api/jdih")
+# /api/integrasi, all_data.php, ILDIS's /feed/document.json, jdih-cms's
+# /api/produk-hukum/peraturan, /api/jdih)
+FEED_PATHS = ("/integrasi", "/integrasi.php", "/api/integrasi", "/all_data.php",
+              "/feed/document.json", "/api/produk-hukum/peraturan", "/api/jdih")
 FAMILY_FEEDS = {"ildis": ("/feed/document.json",),
                 "jdihcms": ("/api/produk-hukum/peraturan",),
                 "baghukum": (), "acehdih": ("/integrasi",)}
