@@ -26,18 +26,38 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _transactional_sqlite(url: str) -> Engine:
+    """An engine whose transactions hold DDL too. Python's sqlite3 opens a transaction only before
+    INSERT/UPDATE/DELETE and runs each CREATE TABLE on its own, so a migration killed half-way left
+    tables without their ``alembic_version`` and no later run could finish it ("table region
+    already exists"). Here the driver leaves transactions alone and ``BEGIN IMMEDIATE`` opens one
+    (SQLAlchemy's recipe for pysqlite): a migration is all or nothing."""
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, record):
+        _sqlite_pragmas(dbapi_conn, record)
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def alembic_config(url: str) -> Config:
@@ -47,12 +67,21 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent)."""
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+def migrate(engine: Engine, script_location: str | None = None) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent), in one transaction: a run
+    killed or failing half-way leaves the schema as it was."""
+    url = engine.url.render_as_string(hide_password=False)
+    cfg = alembic_config(url)
+    if script_location:
+        cfg.set_main_option("script_location", script_location)
+    target = _transactional_sqlite(url) if engine.dialect.name == "sqlite" else engine
+    try:
+        with target.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        if target is not engine:
+            target.dispose()
 
 
 def load_regions(session: Session) -> int:
